@@ -1,0 +1,69 @@
+import { mkdir } from "node:fs/promises";
+import { Kysely, PostgresDialect, sql } from "kysely";
+import pg from "pg";
+import { PGlite, types as pgliteTypes } from "@electric-sql/pglite";
+import { PGliteDialect } from "kysely-pglite-dialect";
+import type { DatabaseConfig } from "../config.js";
+import type { DatabaseSchema } from "./schema.js";
+
+export interface Database {
+  readonly kind: DatabaseConfig["kind"];
+  readonly db: Kysely<DatabaseSchema>;
+  /** True when a trivial query answers within the timeout. Never throws. */
+  ping(timeoutMs: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+const INT8_OID = 20;
+
+/**
+ * Opens the configured database: a pg pool for a real server, or PGlite
+ * (Postgres in WebAssembly, in-process) persisted to a folder or in memory.
+ * Both read int8 as bigint, so money never passes through a float.
+ */
+export async function openDatabase(config: DatabaseConfig, onPoolError: (err: Error) => void = () => {}): Promise<Database> {
+  if (config.kind === "postgres") {
+    const pool = new pg.Pool({
+      connectionString: config.url,
+      max: config.poolSize,
+      connectionTimeoutMillis: 5_000,
+      types: {
+        getTypeParser: ((oid: number, format?: "text" | "binary") =>
+          oid === INT8_OID ? (v: string) => BigInt(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      },
+    });
+    // An idle client losing its connection (database restart) emits here;
+    // unhandled, it would crash the process.
+    pool.on("error", onPoolError);
+    return wrap("postgres", new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) }));
+  }
+  if (config.dataDir !== undefined) await mkdir(config.dataDir, { recursive: true });
+  const pglite = await PGlite.create({
+    dataDir: config.dataDir,
+    parsers: { [pgliteTypes.INT8]: (v: string) => BigInt(v) },
+  });
+  return wrap("pglite", new Kysely<DatabaseSchema>({ dialect: new PGliteDialect(pglite) }));
+}
+
+function wrap(kind: DatabaseConfig["kind"], db: Kysely<DatabaseSchema>): Database {
+  return {
+    kind,
+    db,
+    async ping(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      const query = sql`select 1`.execute(db).then(
+        () => true,
+        () => false,
+      );
+      try {
+        return await Promise.race([query, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    close: () => db.destroy(),
+  };
+}

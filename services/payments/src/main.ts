@@ -1,0 +1,49 @@
+import { ConfigError, loadConfig } from "./config.js";
+import { openDatabase } from "./db/database.js";
+import { migrateToLatest } from "./db/migrate.js";
+import { createLogger } from "./logger.js";
+import { startServer } from "./server.js";
+
+// Process entry point: configuration, database and migrations, the server,
+// and a graceful shutdown on SIGTERM/SIGINT.
+
+// EX_CONFIG from sysexits.h: the configuration is wrong, retrying won't help.
+const EXIT_CONFIG = 78;
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`payments: ${err.message}\n`);
+      process.exit(EXIT_CONFIG);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(config.database, (err) => logger.warn({ err: err.message }, "idle database connection failed"));
+  const applied = await migrateToLatest(database.db);
+  logger.info({ database: database.kind, applied }, "database ready");
+
+  const server = await startServer({ config, database, logger });
+  logger.info({ address: `${server.address.host}:${server.address.port}` }, "payments service listening (gRPC, gRPC-Web and Connect)");
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down: draining in-flight calls");
+    await server.shutdown();
+    await database.close();
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`payments: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

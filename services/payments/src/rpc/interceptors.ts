@@ -1,0 +1,37 @@
+import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
+import type { Logger } from "../logger.js";
+import { invalidArgument, rpcError, withErrorDetail } from "./errors.js";
+import { findViolations } from "./field-rules.js";
+
+/**
+ * Outermost: every error leaves with an ErrorDetail; anything that is not a
+ * ConnectError is a bug, logged here and answered INTERNAL without its
+ * message (which could carry internals).
+ */
+export function errorInterceptor(logger: Logger): Interceptor {
+  return (next) => async (req) => {
+    try {
+      return await next(req);
+    } catch (err) {
+      if (err instanceof ConnectError) throw withErrorDetail(err);
+      logger.error({ err, procedure: req.url }, "unhandled error in RPC handler");
+      throw rpcError(Code.Internal, "internal error", { reason: ErrorReason.INTERNAL, retryable: false });
+    }
+  };
+}
+
+/**
+ * Enforces the `(payments.v1.rules)` field options of payments.v1 requests
+ * before any handler runs: a bad request is INVALID_ARGUMENT naming each
+ * offending field.
+ */
+export function validationInterceptor(): Interceptor {
+  return (next) => async (req) => {
+    if (!req.stream && req.service.typeName.startsWith("payments.")) {
+      const violations = findViolations(req.method.input, req.message);
+      if (violations.length > 0) throw invalidArgument(violations);
+    }
+    return next(req);
+  };
+}

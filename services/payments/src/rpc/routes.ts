@@ -1,0 +1,36 @@
+import type { DescService } from "@bufbuild/protobuf";
+import type { ConnectRouter } from "@connectrpc/connect";
+import { Health } from "@payments/proto/health/v1/health_pb";
+import { ServerReflection as ServerReflectionV1 } from "@payments/proto/grpc/reflection/v1/reflection_pb";
+import { ServerReflection as ServerReflectionV1Alpha } from "@payments/proto/grpc/reflection/v1alpha/reflection_pb";
+import { MandateService } from "@payments/proto/payments/v1/mandate_service_pb";
+import { OrderService } from "@payments/proto/payments/v1/order_service_pb";
+import { PayloadService } from "@payments/proto/payments/v1/payload_service_pb";
+import { WebhookService } from "@payments/proto/payments/v1/webhook_service_pb";
+import type { HealthMonitor } from "../health/health-monitor.js";
+import { healthService } from "./health-service.js";
+import { reflectionServices } from "./reflection-service.js";
+import { withUnimplemented } from "./unimplemented.js";
+
+/** The four payments.v1 services this server answers. */
+export const PAYMENTS_SERVICES: readonly DescService[] = [PayloadService, OrderService, MandateService, WebhookService];
+
+export interface RouteDependencies {
+  health: HealthMonitor;
+}
+
+/** Every route the server serves, on every protocol (gRPC, gRPC-Web, Connect). */
+export function routes(deps: RouteDependencies) {
+  const served = [...PAYMENTS_SERVICES, Health, ServerReflectionV1, ServerReflectionV1Alpha];
+  const reflection = reflectionServices(served);
+  return (router: ConnectRouter) => {
+    // Later issues replace these with their implementations.
+    router.service(PayloadService, withUnimplemented(PayloadService));
+    router.service(OrderService, withUnimplemented(OrderService));
+    router.service(MandateService, withUnimplemented(MandateService));
+    router.service(WebhookService, withUnimplemented(WebhookService));
+    router.service(Health, healthService(deps.health, PAYMENTS_SERVICES.map((s) => s.typeName)));
+    router.service(ServerReflectionV1, reflection.v1);
+    router.service(ServerReflectionV1Alpha, reflection.v1alpha);
+  };
+}

@@ -1,0 +1,42 @@
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { Config } from "./config.js";
+import type { Database } from "./db/database.js";
+import { HealthMonitor } from "./health/health-monitor.js";
+import type { Logger } from "./logger.js";
+import { errorInterceptor, validationInterceptor } from "./rpc/interceptors.js";
+import { routes } from "./rpc/routes.js";
+import { createOnePortServer } from "./transport/one-port-server.js";
+
+export interface RunningServer {
+  /** Where the server listens (the real port when PORT=0). */
+  readonly address: { host: string; port: number };
+  readonly health: HealthMonitor;
+  /** Health turns NOT_SERVING, in-flight calls drain (up to the grace period), then connections close. */
+  shutdown(): Promise<void>;
+}
+
+export interface ServerOptions {
+  config: Pick<Config, "host" | "port" | "shutdownGraceMs" | "maxMessageBytes">;
+  database: Database;
+  logger: Logger;
+}
+
+/** Starts gRPC, gRPC-Web and Connect on one port, over an already migrated database. */
+export async function startServer({ config, database, logger }: ServerOptions): Promise<RunningServer> {
+  const health = new HealthMonitor({ pingDatabase: () => database.ping(1_000) });
+  const handler = connectNodeAdapter({
+    routes: routes({ health }),
+    interceptors: [errorInterceptor(logger), validationInterceptor()],
+    readMaxBytes: config.maxMessageBytes,
+  });
+  const server = createOnePortServer(handler);
+  const address = await server.listen(config.host, config.port);
+  return {
+    address,
+    health,
+    async shutdown() {
+      health.markShuttingDown();
+      await server.close(config.shutdownGraceMs);
+    },
+  };
+}

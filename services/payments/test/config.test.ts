@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.js";
+
+const valid = {
+  JUSPAY_BASE_URL: "http://127.0.0.1:8090/",
+  JUSPAY_API_KEY: "sk_test_secret_value",
+  JUSPAY_MERCHANT_ID: "acme",
+};
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe("loadConfig", () => {
+  it("applies the documented defaults", () => {
+    const config = loadConfig(valid);
+    expect(config).toMatchObject({
+      mode: "development",
+      host: "127.0.0.1",
+      port: 50051,
+      database: { kind: "pglite", dataDir: ".data/pglite" },
+      juspay: { baseUrl: "http://127.0.0.1:8090", apiKey: "sk_test_secret_value", merchantId: "acme", apiVersion: "2023-06-30" },
+      shutdownGraceMs: 10_000,
+      maxMessageBytes: 262_144,
+    });
+  });
+
+  it("selects a real PostgreSQL server with DATABASE_URL, and memory PGlite with PGLITE_DATA_DIR=memory", () => {
+    expect(loadConfig({ ...valid, DATABASE_URL: "postgres://u@db:5432/payments" }).database).toEqual({
+      kind: "postgres",
+      url: "postgres://u@db:5432/payments",
+      poolSize: 10,
+    });
+    expect(loadConfig({ ...valid, PGLITE_DATA_DIR: "memory" }).database).toEqual({ kind: "pglite", dataDir: undefined });
+  });
+
+  it("reports every bad value at once, naming each variable", () => {
+    const problems = problemsOf({
+      PORT: "70000",
+      HOST: "",
+      DATABASE_URL: "mysql://x",
+      JUSPAY_BASE_URL: "ftp://juspay",
+      JUSPAY_MERCHANT_ID: "bad id!",
+      JUSPAY_API_VERSION: "yesterday",
+      LOG_LEVEL: "loud",
+      PAYMENTS_ENV: "staging",
+    });
+    const names = problems.map((p) => p.split(":")[0]);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "PORT",
+        "DATABASE_URL",
+        "JUSPAY_BASE_URL",
+        "JUSPAY_API_KEY",
+        "JUSPAY_MERCHANT_ID",
+        "JUSPAY_API_VERSION",
+        "LOG_LEVEL",
+        "PAYMENTS_ENV",
+      ]),
+    );
+    expect(problems.find((p) => p.startsWith("PORT"))).toContain("0 to 65535");
+  });
+
+  it("never echoes secret values", () => {
+    const problems = problemsOf({
+      ...valid,
+      JUSPAY_BASE_URL: "https://user:hunter2@juspay.example",
+      DATABASE_URL: "postgres-with-typo://admin:s3cr3t@db/payments",
+    });
+    expect(problems.length).toBe(2);
+    expect(problems.join("\n")).not.toMatch(/hunter2|s3cr3t/);
+  });
+
+  it("requires a real database in production", () => {
+    expect(problemsOf({ ...valid, PAYMENTS_ENV: "production" })).toEqual([expect.stringMatching(/^DATABASE_URL: required/)]);
+  });
+});

@@ -1,0 +1,99 @@
+import { create, getOption, hasOption, type DescField, type DescMessage } from "@bufbuild/protobuf";
+import { rules as rulesOption } from "@payments/proto/payments/v1/field_rules_pb";
+import {
+  GetOrderStatusRequestSchema,
+  ListRefundsRequestSchema,
+  RefundOrderRequestSchema,
+} from "@payments/proto/payments/v1/order_service_pb";
+import { describe, expect, it } from "vitest";
+import { findViolations, patternOf } from "../src/rpc/field-rules.js";
+import { PAYMENTS_SERVICES } from "../src/rpc/routes.js";
+
+const validRefund = {
+  idempotencyKey: "refund-key-0001",
+  orderId: "ord123",
+  amount: { amountMinor: 1_000n, currency: "INR" },
+};
+
+describe("field rules", () => {
+  it("accepts a valid request", () => {
+    expect(findViolations(RefundOrderRequestSchema, create(RefundOrderRequestSchema, validRefund))).toEqual([]);
+  });
+
+  it("names every missing required field, nested messages included", () => {
+    expect(findViolations(RefundOrderRequestSchema, create(RefundOrderRequestSchema, {}))).toEqual([
+      { field: "idempotency_key", rule: "required", description: "is required" },
+      { field: "order_id", rule: "required", description: "is required" },
+      { field: "amount", rule: "required", description: "is required" },
+    ]);
+    const noCurrency = create(RefundOrderRequestSchema, { ...validRefund, amount: { amountMinor: 5n } });
+    expect(findViolations(RefundOrderRequestSchema, noCurrency)).toEqual([
+      { field: "amount.currency", rule: "required", description: "is required" },
+    ]);
+  });
+
+  it("checks patterns without echoing the value", () => {
+    for (const orderId of ["' OR 1=1--", "../etc", "ord\r\n1", "ord\u00001", "оrd1" /* Cyrillic o */, "a".repeat(21)]) {
+      const violations = findViolations(GetOrderStatusRequestSchema, create(GetOrderStatusRequestSchema, { orderId }));
+      expect(violations).toEqual([{ field: "order_id", rule: "pattern", description: "must match ^[A-Za-z0-9]{1,20}$" }]);
+    }
+  });
+
+  it("checks integer ranges, with bigint precision", () => {
+    const amount = (amountMinor: bigint) =>
+      findViolations(RefundOrderRequestSchema, create(RefundOrderRequestSchema, { ...validRefund, amount: { amountMinor, currency: "INR" } }));
+    expect(amount(-1n)).toEqual([{ field: "amount.amount_minor", rule: "min", description: "must be at least 1" }]);
+    expect(amount(100_000_000_000n)).toEqual([]);
+    expect(amount(100_000_000_001n)).toEqual([{ field: "amount.amount_minor", rule: "max", description: "must be at most 100000000000" }]);
+    expect(amount(2n ** 62n)).toHaveLength(1);
+    expect(findViolations(ListRefundsRequestSchema, create(ListRefundsRequestSchema, { orderId: "o1", pageSize: 201 }))).toEqual([
+      { field: "page_size", rule: "max", description: "must be at most 200" },
+    ]);
+  });
+
+  it("counts string length in code points", () => {
+    const reason = (text: string) =>
+      findViolations(RefundOrderRequestSchema, create(RefundOrderRequestSchema, { ...validRefund, reason: text }));
+    expect(reason("😀".repeat(255))).toEqual([]);
+    expect(reason("😀".repeat(256))).toEqual([{ field: "reason", rule: "max_len", description: "must be at most 255 characters, got 256" }]);
+  });
+});
+
+describe("the rules written in the contract", () => {
+  const fields = [...allRequestMessages()].flatMap((m) => m.fields.map((f) => [m, f] as const));
+  const annotated = fields.filter(([, f]) => hasOption(f, rulesOption));
+
+  it("are present on the requests (the option survives code generation)", () => {
+    expect(annotated.length).toBeGreaterThan(20);
+  });
+
+  it.each(annotated.map(([m, f]) => [`${m.typeName}.${f.name}`, f] as const))("%s: rules fit the field's type", (_name, field) => {
+    const rules = getOption(field, rulesOption);
+    const scalar = field.fieldKind === "list" ? field.scalar : field.fieldKind === "scalar" ? field.scalar : undefined;
+    const isString = scalar === 9; // ScalarType.STRING
+    const isBytes = scalar === 12; // ScalarType.BYTES
+    const isInteger = scalar !== undefined && !isString && !isBytes && scalar !== 8 /* BOOL */ && scalar !== 1 && scalar !== 2;
+    if (rules.pattern !== "") {
+      expect(isString, "pattern needs a string field").toBe(true);
+      expect(() => patternOf(rules.pattern)).not.toThrow();
+      expect(rules.pattern.startsWith("^") && rules.pattern.endsWith("$"), "patterns are anchored").toBe(true);
+    }
+    if (rules.minLen !== undefined || rules.maxLen !== undefined) expect(isString || isBytes, "lengths need string or bytes").toBe(true);
+    if (rules.min !== undefined || rules.max !== undefined) expect(isInteger, "ranges need an integer field").toBe(true);
+    if (rules.maxItems !== undefined) expect(field.fieldKind === "list" || field.fieldKind === "map").toBe(true);
+  });
+});
+
+/** Every request message of the four services, and the messages they contain. */
+function* allRequestMessages(): Generator<DescMessage> {
+  const seen = new Set<string>();
+  function* visit(message: DescMessage): Generator<DescMessage> {
+    if (seen.has(message.typeName)) return;
+    seen.add(message.typeName);
+    yield message;
+    for (const field of message.fields as DescField[]) {
+      if (field.message) yield* visit(field.message);
+    }
+  }
+  for (const service of PAYMENTS_SERVICES) for (const method of service.methods) yield* visit(method.input);
+}

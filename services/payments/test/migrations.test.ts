@@ -1,0 +1,71 @@
+import { sql, type Kysely } from "kysely";
+import { afterAll, describe, expect, it } from "vitest";
+import { migrateToLatest } from "../src/db/migrate.js";
+import { migrations } from "../src/db/migrations/index.js";
+import { openTestDatabase, postgresReachable, type TestDatabase } from "./helpers/test-database.js";
+
+// The same migrations must apply on the embedded PGlite and on a real
+// PostgreSQL server and leave the same schema. The real server is DATABASE_URL
+// or the local default; CI always has one, so there it is never skipped.
+
+const serverUrl = process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
+const serverUp = await postgresReachable(serverUrl);
+if (!serverUp && process.env.CI) throw new Error(`CI needs PostgreSQL at ${serverUrl}`);
+
+const opened: TestDatabase[] = [];
+afterAll(async () => {
+  await Promise.all(opened.map((d) => d.drop()));
+});
+
+async function migrated(url: string | undefined) {
+  const test = await openTestDatabase(url);
+  opened.push(test);
+  const applied = await migrateToLatest(test.database.db);
+  return { test, applied };
+}
+
+/** Columns and constraints of the public schema, in a backend-neutral form. */
+async function describeSchema(db: Kysely<unknown>) {
+  const columns = await sql<{ table_name: string; column_name: string; data_type: string; is_nullable: string; column_default: string | null }>`
+    select table_name, column_name, data_type, is_nullable, column_default
+    from information_schema.columns where table_schema = 'public'
+    order by table_name, column_name`.execute(db);
+  const constraints = await sql<{ table: string; name: string; type: string; definition: string }>`
+    select cl.relname as table, co.conname as name, co.contype as type, pg_get_constraintdef(co.oid) as definition
+    from pg_constraint co join pg_class cl on cl.oid = co.conrelid join pg_namespace n on n.oid = cl.relnamespace
+    where n.nspname = 'public' order by 1, 2`.execute(db);
+  const indexes = await sql<{ name: string; definition: string }>`
+    select indexname as name, indexdef as definition from pg_indexes where schemaname = 'public' order by 1`.execute(db);
+  return { columns: columns.rows, constraints: constraints.rows, indexes: indexes.rows };
+}
+
+describe("migrations", () => {
+  it("apply on PGlite, all of them, and a second run applies none", async () => {
+    const { test, applied } = await migrated(undefined);
+    expect(applied).toEqual(Object.keys(migrations));
+    expect(await migrateToLatest(test.database.db)).toEqual([]);
+  });
+
+  it.runIf(serverUp)("apply on a real PostgreSQL server and leave the same schema as on PGlite", async () => {
+    const [lite, real] = await Promise.all([migrated(undefined), migrated(serverUrl)]);
+    expect(real.applied).toEqual(Object.keys(migrations));
+    const [liteSchema, realSchema] = await Promise.all([describeSchema(lite.test.database.db), describeSchema(real.test.database.db)]);
+    expect(realSchema.columns.length).toBeGreaterThan(0);
+    expect(realSchema).toEqual(liteSchema);
+  });
+
+  it("back the API's rules with constraints (order id alphabet, positive amount, currency)", async () => {
+    const { test } = await migrated(serverUp ? serverUrl : undefined);
+    const db = test.database.db;
+    const insert = (order_id: string, amount_minor: bigint, currency: string) =>
+      db.insertInto("orders").values({ order_id, amount_minor, currency, customer_id: "c1", status: "NEW", status_raw: "" }).execute();
+    await insert("ord123", 10_000n, "INR");
+    await expect(insert("ord-bad!", 1n, "INR")).rejects.toThrow(/check constraint/);
+    await expect(insert("ord124", 0n, "INR")).rejects.toThrow(/check constraint/);
+    await expect(insert("ord125", 1n, "inr")).rejects.toThrow(/check constraint/);
+    await expect(insert("ord123", 1n, "INR")).rejects.toThrow(/duplicate key|unique/);
+    const row = await db.selectFrom("orders").selectAll().where("order_id", "=", "ord123").executeTakeFirstOrThrow();
+    // int8 comes back as bigint on both backends: money never becomes a float.
+    expect(row.amount_minor).toBe(10_000n);
+  });
+});
