@@ -1,0 +1,81 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
+import { openDatabase, type Database } from "@payments/service/db/database";
+import { migrateToLatest } from "@payments/service/db/migrate";
+import { createLogger } from "@payments/service/logger";
+import { startServer, type RunningServer } from "@payments/service/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createGrpcJsPaymentsClient, createPaymentsClient, errorDetail, errorReason, isRetryable } from "../src/index.js";
+
+// Both clients against the real payments service on a real socket.
+
+let server: RunningServer;
+let database: Database;
+let baseUrl: string;
+let address: string;
+
+beforeAll(async () => {
+  database = await openDatabase({ kind: "pglite", dataDir: undefined });
+  await migrateToLatest(database.db);
+  server = await startServer({
+    config: { host: "127.0.0.1", port: 0, shutdownGraceMs: 1_000, maxMessageBytes: 256 * 1024 },
+    database,
+    logger: createLogger("silent"),
+  });
+  address = `${server.address.host}:${server.address.port}`;
+  baseUrl = `http://${address}`;
+});
+afterAll(async () => {
+  await server?.shutdown();
+  await database?.close();
+});
+
+async function failure(call: Promise<unknown> | (() => Promise<unknown>)): Promise<unknown> {
+  try {
+    await (typeof call === "function" ? call() : call);
+  } catch (err) {
+    return err;
+  }
+  throw new Error("expected the call to fail");
+}
+
+describe.each(["grpc", "connect"] as const)("createPaymentsClient (%s transport)", (transport) => {
+  it("gets a typed UNIMPLEMENTED with its reason from a valid request", async () => {
+    const payments = createPaymentsClient({ baseUrl, transport, timeoutMs: 5_000 });
+    const err = await failure(payments.order.getOrderStatus({ orderId: "ord1" }));
+    expect(err).toBeInstanceOf(ConnectError);
+    expect((err as ConnectError).code).toBe(Code.Unimplemented);
+    expect(errorReason(err)).toBe(ErrorReason.NOT_IMPLEMENTED);
+    expect(isRetryable(err)).toBe(false);
+  });
+
+  it("gets INVALID_ARGUMENT with the field violations from a bad request", async () => {
+    const payments = createPaymentsClient({ baseUrl, transport });
+    const err = await failure(payments.order.refundOrder({ idempotencyKey: "short", orderId: "ord1" }));
+    expect((err as ConnectError).code).toBe(Code.InvalidArgument);
+    expect(errorReason(err)).toBe(ErrorReason.INVALID_FIELD);
+    expect(errorDetail(err)?.fieldViolations.map((v) => `${v.field}:${v.rule}`)).toEqual(["idempotency_key:pattern", "amount:required"]);
+  });
+});
+
+describe("createGrpcJsPaymentsClient", () => {
+  it("talks to the real server: UNIMPLEMENTED and INVALID_ARGUMENT arrive typed, with the detail", async () => {
+    const payments = createGrpcJsPaymentsClient({ address, timeoutMs: 5_000 });
+    try {
+      const unimplemented = await failure(payments.order.getOrderStatus({ orderId: "ord1" }));
+      expect((unimplemented as ConnectError).code).toBe(Code.Unimplemented);
+      expect(errorReason(unimplemented)).toBe(ErrorReason.NOT_IMPLEMENTED);
+
+      const invalid = await failure(payments.mandate.listMandates({ customerId: "" }));
+      expect((invalid as ConnectError).code).toBe(Code.InvalidArgument);
+      expect(errorDetail(invalid)?.fieldViolations[0]?.field).toBe("customer_id");
+
+      const stream = await failure(async () => {
+        for await (const _ of payments.order.watchOrder({ orderId: "ord1" })) void _;
+      });
+      expect((stream as ConnectError).code).toBe(Code.Unimplemented);
+    } finally {
+      payments.close();
+    }
+  });
+});
