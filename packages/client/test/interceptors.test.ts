@@ -98,7 +98,12 @@ describe("retryInterceptor", () => {
       retry: { maxAttempts: 1_000, initialBackoffMs: 50, maxBackoffMs: 50 },
     });
     const started = Date.now();
-    const err = await payments.order.getOrderStatus({ orderId: "ord1" }).catch((e: unknown) => ConnectError.from(e));
+    const err = await payments.order.getOrderStatus({ orderId: "ord1" }).then(
+      () => {
+        throw new Error("expected failure");
+      },
+      (e: unknown) => ConnectError.from(e),
+    );
     const elapsed = Date.now() - started;
     expect([Code.Unavailable, Code.DeadlineExceeded]).toContain(err.code);
     expect(elapsed).toBeLessThan(1_000);

@@ -2,6 +2,7 @@ import { create, getOption, hasOption, type DescField, type DescMessage } from "
 import { rules as rulesOption } from "@payments/proto/payments/v1/field_rules_pb";
 import {
   GetOrderStatusRequestSchema,
+  GetRefundRequestSchema,
   ListRefundsRequestSchema,
   RefundOrderRequestSchema,
 } from "@payments/proto/payments/v1/order_service_pb";
@@ -49,6 +50,16 @@ describe("field rules", () => {
     expect(findViolations(ListRefundsRequestSchema, create(ListRefundsRequestSchema, { orderId: "o1", pageSize: 201 }))).toEqual([
       { field: "page_size", rule: "max", description: "must be at most 200" },
     ]);
+  });
+
+  it("requires a choice in a oneof marked required, and a value in the chosen field", () => {
+    const check = (selector: Parameters<typeof create<typeof GetRefundRequestSchema>>[1]) =>
+      findViolations(GetRefundRequestSchema, create(GetRefundRequestSchema, selector));
+    expect(check({})).toEqual([{ field: "selector", rule: "required", description: "needs one of refund_id, unique_request_id" }]);
+    expect(check({ selector: { case: "refundId", value: "" } })).toEqual([
+      { field: "refund_id", rule: "required", description: "is selected but empty" },
+    ]);
+    expect(check({ selector: { case: "uniqueRequestId", value: "abc123" } })).toEqual([]);
   });
 
   it("counts string length in code points", () => {

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import type { DatabaseSchema } from "../src/db/schema.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { migrateToLatest } from "../src/db/migrate.js";
 import { migrations } from "../src/db/migrations/index.js";
@@ -25,7 +26,7 @@ async function migrated(url: string | undefined) {
 }
 
 /** Columns and constraints of the public schema, in a backend-neutral form. */
-async function describeSchema(db: Kysely<unknown>) {
+async function describeSchema(db: Kysely<DatabaseSchema>) {
   const columns = await sql<{ table_name: string; column_name: string; data_type: string; is_nullable: string; column_default: string | null }>`
     select table_name, column_name, data_type, is_nullable, column_default
     from information_schema.columns where table_schema = 'public'

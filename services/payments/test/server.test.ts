@@ -1,4 +1,4 @@
-import { fromBinary, toBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary, type DescMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
 import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
@@ -99,6 +99,17 @@ describe.each(Object.entries(transports))("over %s", (_name, transport) => {
     );
     expect(err.code).toBe(Code.Unimplemented);
   });
+
+  it("validates a server-streaming request too", async () => {
+    const orders = createClient(OrderService, transport());
+    const err = await rejection(
+      (async () => {
+        for await (const _ of orders.watchOrder({ orderId: "" })) void _;
+      })(),
+    );
+    expect(err.code).toBe(Code.InvalidArgument);
+    expect(err.findDetails(ErrorDetailSchema)[0]?.fieldViolations.map((v) => v.field)).toEqual(["order_id"]);
+  });
 });
 
 describe("a plain @grpc/grpc-js client", () => {
@@ -131,7 +142,7 @@ describe("a plain @grpc/grpc-js client", () => {
 });
 
 describe("server reflection", () => {
-  async function reflect(path: string, requests: object[]) {
+  async function reflect(path: string, requests: MessageInitShape<typeof ServerReflectionRequestSchema>[]) {
     const client = new grpc.Client(t.address, grpc.credentials.createInsecure());
     const call = client.makeBidiStreamRequest(
       path,
@@ -144,7 +155,7 @@ describe("server reflection", () => {
       call.on("end", resolve);
       call.on("error", reject);
     });
-    for (const r of requests) call.write({ $typeName: "grpc.reflection.v1.ServerReflectionRequest", host: "", ...r });
+    for (const r of requests) call.write(create(ServerReflectionRequestSchema, r));
     call.end();
     await done;
     client.close();

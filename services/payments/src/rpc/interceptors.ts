@@ -1,3 +1,4 @@
+import type { DescMessage, Message } from "@bufbuild/protobuf";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import type { Logger } from "../logger.js";
@@ -28,10 +29,25 @@ export function errorInterceptor(logger: Logger): Interceptor {
  */
 export function validationInterceptor(): Interceptor {
   return (next) => async (req) => {
-    if (!req.stream && req.service.typeName.startsWith("payments.")) {
-      const violations = findViolations(req.method.input, req.message);
-      if (violations.length > 0) throw invalidArgument(violations);
+    if (!req.service.typeName.startsWith("payments.")) return next(req);
+    if (!req.stream) {
+      assertValid(req.method.input, req.message);
+      return next(req);
     }
-    return next(req);
+    // Server-streaming calls arrive as a stream of one request message: each
+    // message is checked as it is read, which is before the handler runs.
+    return next({ ...req, message: validated(req.method.input, req.message) });
   };
+}
+
+function assertValid(desc: DescMessage, message: Message): void {
+  const violations = findViolations(desc, message);
+  if (violations.length > 0) throw invalidArgument(violations);
+}
+
+async function* validated<T extends Message>(desc: DescMessage, messages: AsyncIterable<T>): AsyncIterable<T> {
+  for await (const message of messages) {
+    assertValid(desc, message);
+    yield message;
+  }
 }
