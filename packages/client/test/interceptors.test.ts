@@ -31,6 +31,20 @@ async function scriptedServer(routes: (router: ConnectRouter) => void): Promise<
 
 const fast = { initialBackoffMs: 5, maxBackoffMs: 20 };
 
+/** A server whose GetOrderStatus always fails UNAVAILABLE; counts the attempts. */
+async function alwaysUnavailable(retryable: boolean) {
+  const seen = { attempts: 0 };
+  const baseUrl = await scriptedServer((r) =>
+    r.service(OrderService, {
+      getOrderStatus() {
+        seen.attempts++;
+        throw unavailable(retryable);
+      },
+    }),
+  );
+  return { baseUrl, seen };
+}
+
 describe("retryInterceptor", () => {
   it("retries a read (NO_SIDE_EFFECTS) on a retryable error until it succeeds", async () => {
     let attempts = 0;
@@ -66,31 +80,15 @@ describe("retryInterceptor", () => {
   });
 
   it("does not retry errors the service marks not retryable", async () => {
-    let attempts = 0;
-    const baseUrl = await scriptedServer((r) =>
-      r.service(OrderService, {
-        getOrderStatus() {
-          attempts++;
-          throw unavailable(false);
-        },
-      }),
-    );
+    const { baseUrl, seen } = await alwaysUnavailable(false);
     const payments = createPaymentsClient({ baseUrl, transport: "grpc", retry: fast });
     const err = await payments.order.getOrderStatus({ orderId: "ord1" }).catch((e: unknown) => e);
     expect(isRetryable(err)).toBe(false);
-    expect(attempts).toBe(1);
+    expect(seen.attempts).toBe(1);
   });
 
   it("never retries past the call's deadline", async () => {
-    let attempts = 0;
-    const baseUrl = await scriptedServer((r) =>
-      r.service(OrderService, {
-        getOrderStatus() {
-          attempts++;
-          throw unavailable(true);
-        },
-      }),
-    );
+    const { baseUrl, seen } = await alwaysUnavailable(true);
     const payments = createPaymentsClient({
       baseUrl,
       transport: "grpc",
@@ -107,23 +105,15 @@ describe("retryInterceptor", () => {
     const elapsed = Date.now() - started;
     expect([Code.Unavailable, Code.DeadlineExceeded]).toContain(err.code);
     expect(elapsed).toBeLessThan(1_000);
-    expect(attempts).toBeGreaterThan(1);
-    expect(attempts).toBeLessThan(20);
+    expect(seen.attempts).toBeGreaterThan(1);
+    expect(seen.attempts).toBeLessThan(20);
   });
 
   it("can be switched off", async () => {
-    let attempts = 0;
-    const baseUrl = await scriptedServer((r) =>
-      r.service(OrderService, {
-        getOrderStatus() {
-          attempts++;
-          throw unavailable(true);
-        },
-      }),
-    );
+    const { baseUrl, seen } = await alwaysUnavailable(true);
     const payments = createPaymentsClient({ baseUrl, transport: "grpc", retry: false });
     await expect(payments.order.getOrderStatus({ orderId: "ord1" })).rejects.toThrow();
-    expect(attempts).toBe(1);
+    expect(seen.attempts).toBe(1);
   });
 });
 
