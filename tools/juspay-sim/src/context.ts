@@ -1,0 +1,61 @@
+import { randomBytes } from "node:crypto";
+import type { SimClock } from "./clock.js";
+import type { Counters } from "./state/counters.js";
+import type { SimState } from "./state/model.js";
+
+// What every route module and engine function gets: the options, the state,
+// the simulated clock, counters, and the webhook outlet.
+
+export interface SimulatorOptions {
+  host: string;
+  port: number;
+  apiKey: string;
+  merchantId: string;
+  /** Where webhooks go; unset = no delivery (events are still logged). */
+  webhookUrl?: string;
+  webhookUsername?: string;
+  webhookPassword?: string;
+  /** Extra headers on every webhook (Juspay's "custom headers"). */
+  webhookHeaders: Record<string, string>;
+  /** Simulated seconds per real second. */
+  timeScale: number;
+  /** JSON file the state is loaded from at start and saved to on change. */
+  stateFile?: string;
+  /** Base of the payment links the simulator hands out. */
+  publicBaseUrl?: string;
+  /** Client id put into SDK payloads (Juspay's payment_page_client_id). */
+  clientId: string;
+}
+
+/** One webhook event, shaped like Juspay's body (reference §4.2). */
+export interface WebhookEvent {
+  id: string;
+  event_name: string;
+  date_created: string;
+  content: Record<string, unknown>;
+}
+
+export interface EventOutlet {
+  /** Queues an event for delivery to the configured (or per-order) URL. */
+  emit(eventName: string, content: Record<string, unknown>, options?: { webhookUrl?: string }): WebhookEvent;
+}
+
+export interface SimContext {
+  options: SimulatorOptions;
+  state: SimState;
+  clock: SimClock;
+  counters: Counters;
+  events: EventOutlet;
+  /** Marks the state changed (saved to --state-file when set). */
+  changed(): void;
+}
+
+/** A fresh id like Juspay's: prefix + 32 hex characters (`ordeh_…`, `evt_V2_…`). */
+export function newId(prefix: string, bytes = 16): string {
+  return `${prefix}${randomBytes(bytes).toString("hex")}`;
+}
+
+/** ISO-8601 UTC without milliseconds, as Juspay writes times: 2021-09-10T09:01:36Z. */
+export function isoTime(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, "Z");
+}

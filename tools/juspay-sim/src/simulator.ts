@@ -1,0 +1,107 @@
+import { SimClock } from "./clock.js";
+import type { SimContext, SimulatorOptions } from "./context.js";
+import { FaultPlan } from "./http/faults.js";
+import { createHttpServer, type Route } from "./http/server.js";
+import { adminRoutes } from "./routes/admin.js";
+import { customerRoutes } from "./routes/customers.js";
+import { mandateRoutes } from "./routes/mandates.js";
+import { orderRoutes } from "./routes/orders.js";
+import { sdkRoutes } from "./routes/sdk.js";
+import { Counters } from "./state/counters.js";
+import { emptyState, type SimState } from "./state/model.js";
+import { loadState, saveState } from "./state/persistence.js";
+import { WebhookSender } from "./webhooks/sender.js";
+
+export const DEFAULT_OPTIONS: SimulatorOptions = {
+  host: "127.0.0.1",
+  port: 8090,
+  apiKey: "sim_test_api_key",
+  merchantId: "sim_merchant",
+  webhookHeaders: {},
+  timeScale: 1,
+  clientId: "sim_client",
+};
+
+export interface Simulator {
+  /** e.g. http://127.0.0.1:8090 */
+  readonly url: string;
+  readonly options: SimulatorOptions;
+  readonly state: SimState;
+  readonly clock: SimClock;
+  readonly counters: Counters;
+  readonly faults: FaultPlan;
+  readonly webhooks: WebhookSender;
+  readonly routes: readonly Route[];
+  /** Registers a merchant RSA public key (PEM) under a merchantKeyId for signed SDK payloads. */
+  registerMerchantKey(keyId: string, publicKeyPem: string): void;
+  close(): Promise<void>;
+}
+
+/** Starts a simulator in-process (port 0 picks a free port). */
+export async function startSimulator(overrides: Partial<SimulatorOptions> = {}): Promise<Simulator> {
+  const options: SimulatorOptions = { ...DEFAULT_OPTIONS, ...overrides };
+  const state = options.stateFile ? await loadState(options.stateFile) : emptyState();
+  const clock = new SimClock(options.timeScale);
+  const counters = new Counters();
+  const faults = new FaultPlan();
+  let dirty = false;
+  const ctx: SimContext = {
+    options,
+    state,
+    clock,
+    counters,
+    events: undefined as unknown as WebhookSender,
+    changed: () => {
+      dirty = true;
+    },
+  };
+  const webhooks = new WebhookSender(() => ctx);
+  ctx.events = webhooks;
+
+  const apiRoutes = [...orderRoutes(ctx), ...customerRoutes(ctx), ...mandateRoutes(ctx), ...sdkRoutes(ctx)];
+  const routes: Route[] = [];
+  const server = createHttpServer({
+    routes,
+    apiKey: options.apiKey,
+    merchantId: options.merchantId,
+    faults,
+    onRequest: (route) => counters.countRequest(route.name),
+  });
+  const address = await server.listen(options.port, options.host);
+  const url = `http://${address.host}:${address.port}`;
+  options.publicBaseUrl ??= url;
+
+  // State is written at most every 200 ms of real time, and once at close.
+  const saver = options.stateFile
+    ? setInterval(() => {
+        if (!dirty) return;
+        dirty = false;
+        void saveState(options.stateFile!, state);
+      }, 200)
+    : undefined;
+  saver?.unref();
+
+  const sim: Simulator = {
+    url,
+    options,
+    state,
+    clock,
+    counters,
+    faults,
+    webhooks,
+    routes,
+    registerMerchantKey(keyId, publicKeyPem) {
+      state.merchantKeys[keyId] = publicKeyPem;
+      ctx.changed();
+    },
+    async close() {
+      clearInterval(saver);
+      clock.close();
+      webhooks.close();
+      await server.close();
+      if (options.stateFile) await saveState(options.stateFile, state);
+    },
+  };
+  routes.push(...apiRoutes, ...adminRoutes(sim));
+  return sim;
+}

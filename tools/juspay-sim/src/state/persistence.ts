@@ -1,0 +1,22 @@
+import { readFile, rename, writeFile } from "node:fs/promises";
+import { emptyState, type SimState } from "./model.js";
+
+// --state-file: the whole state as one JSON document, written atomically
+// (temp file + rename) so a crash never leaves half a file.
+
+export async function loadState(file: string): Promise<SimState> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return emptyState();
+    throw err;
+  }
+  return { ...emptyState(), ...(JSON.parse(text) as Partial<SimState>) };
+}
+
+export async function saveState(file: string, state: SimState): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, JSON.stringify(state));
+  await rename(temp, file);
+}
