@@ -13,10 +13,15 @@ const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const host = env("HOST", "127.0.0.1");
 const port = env("PORT", "50051");
 const serviceUrl = `http://${host}:${port}`;
+const simPort = env("JUSPAY_SIM_PORT", "8090");
+const simUrl = `http://127.0.0.1:${simPort}`;
+const simApiKey = "sim_test_api_key";
+const simMerchant = "sim_merchant";
 
 interface Part {
   name: string;
   entry: string;
+  args?: string[];
   env: Record<string, string>;
   /** Resolves once the part answers. */
   ready: () => Promise<boolean>;
@@ -25,6 +30,17 @@ interface Part {
 
 const parts: Part[] = [
   {
+    name: "juspay-sim",
+    entry: "tools/juspay-sim/src/main.ts",
+    args: ["--port", simPort, "--api-key", simApiKey, "--merchant-id", simMerchant, "--state-file", ".data/juspay-sim.json"],
+    env: {},
+    ready: async () => (await fetch(`${simUrl}/__admin/health`).catch(() => undefined))?.ok === true,
+    describe: [
+      `Juspay API (simulated) on ${simUrl}  (API key ${simApiKey}, merchant ${simMerchant})`,
+      `admin:   curl -s ${simUrl}/__admin/counters   (faults, clock, webhooks: tools/juspay-sim/README.md)`,
+    ],
+  },
+  {
     name: "payments",
     entry: "services/payments/src/main.ts",
     env: {
@@ -32,9 +48,9 @@ const parts: Part[] = [
       PORT: port,
       PGLITE_DATA_DIR: env("PGLITE_DATA_DIR", ".data/pglite"),
       // The simulator's defaults (tools/juspay-sim); never a real key.
-      JUSPAY_BASE_URL: env("JUSPAY_BASE_URL", "http://127.0.0.1:8090"),
-      JUSPAY_API_KEY: env("JUSPAY_API_KEY", "sim_test_api_key"),
-      JUSPAY_MERCHANT_ID: env("JUSPAY_MERCHANT_ID", "sim_merchant"),
+      JUSPAY_BASE_URL: env("JUSPAY_BASE_URL", simUrl),
+      JUSPAY_API_KEY: env("JUSPAY_API_KEY", simApiKey),
+      JUSPAY_MERCHANT_ID: env("JUSPAY_MERCHANT_ID", simMerchant),
     },
     ready: () => healthy(serviceUrl),
     describe: [
@@ -66,7 +82,7 @@ const children: ChildProcess[] = [];
 let stopping = false;
 
 function launch(part: Part): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=@payments/source", part.entry], {
+  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=@payments/source", part.entry, ...(part.args ?? [])], {
     cwd: root,
     env: { ...process.env, ...part.env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -121,7 +137,7 @@ if (!stopping) {
     process.stdout.write(`\n  ${part.name}\n${part.describe.map((line) => `    ${line}`).join("\n")}\n`);
   }
   process.stdout.write(
-    "\n  not in the stack yet: the Juspay simulator (tools/juspay-sim) and the webhook bridge.\n" +
+    "\n  not in the stack yet: the webhook bridge.\n" +
       "  payments.v1 RPCs validate their requests, then answer UNIMPLEMENTED until built.\n\nCtrl-C stops everything.\n",
   );
 }

@@ -32,6 +32,10 @@ export interface Simulator {
   readonly faults: FaultPlan;
   readonly webhooks: WebhookSender;
   readonly routes: readonly Route[];
+  /** What routes and engine functions get (options, state, clock, counters, events). */
+  readonly context: SimContext;
+  /** Empty state, no faults, zeroed counters, empty webhook log (settings and clock stay). */
+  reset(): void;
   /** Registers a merchant RSA public key (PEM) under a merchantKeyId for signed SDK payloads. */
   registerMerchantKey(keyId: string, publicKeyPem: string): void;
   close(): Promise<void>;
@@ -90,6 +94,15 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
     faults,
     webhooks,
     routes,
+    context: ctx,
+    reset() {
+      // Mutate in place: routes and engines hold this very state object.
+      Object.assign(state, emptyState());
+      faults.clear();
+      counters.reset();
+      webhooks.clear();
+      ctx.changed();
+    },
     registerMerchantKey(keyId, publicKeyPem) {
       state.merchantKeys[keyId] = publicKeyPem;
       ctx.changed();

@@ -35,3 +35,26 @@ export function notFound(what: string): JuspayError {
 export function missingParameter(name: string): JuspayError {
   return invalidRequest("MISSING_MANDATORY_PARAMETER", `Mandatory parameter is missing: ${name}`);
 }
+
+/**
+ * Unknown order id, as Juspay's order-status docs show it (HTTP 400, not 404):
+ * `{status: "NOT_FOUND", status_id: 40, order_id, error_info{…, code: "RESOURCE_NOT_FOUND"}}`.
+ */
+export function orderNotFound(orderId: string): JuspayError {
+  return new JuspayError(400, {
+    status: "NOT_FOUND",
+    status_id: 40,
+    order_id: orderId,
+    error_info: { user_message: "Order Not Found", developer_message: "Order Not Found", code: "RESOURCE_NOT_FOUND", category: "USER_ERROR" },
+  });
+}
+
+/** Refund API rejections (Juspay's refund-order reference): `{status_id: -1, status: "ERROR", error_code, error_message}`. */
+export function refundError(errorCode: string, errorMessage: string): JuspayError {
+  return new JuspayError(400, { status_id: -1, status: "ERROR", error_code: errorCode, error_message: errorMessage });
+}
+
+/** Refund API without amount/unique_request_id: `{status: "Bad Request", error_code/error_message: "Mandatory fields are missing"}`. */
+export function refundFieldsMissing(): JuspayError {
+  return new JuspayError(400, { status: "Bad Request", error_code: "Mandatory fields are missing", error_message: "Mandatory fields are missing" });
+}

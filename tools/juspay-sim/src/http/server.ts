@@ -37,6 +37,8 @@ export interface Route {
   path: string;
   /** "api_key": Juspay Basic auth; "none": open (the SDK side, admin). */
   auth: "api_key" | "none";
+  /** Admin route (/__admin/…): not counted, never faulted, body left unparsed (the handler reads rawBody as JSON). */
+  admin?: boolean;
   handler: (req: SimRequest) => SimResponse | Promise<SimResponse>;
 }
 
@@ -71,7 +73,8 @@ function compile(route: Route): CompiledRoute {
 }
 
 export function createHttpServer(options: HttpServerOptions): HttpServer {
-  const compiled = options.routes.map(compile);
+  // Compiled lazily: the simulator fills `routes` after the server exists.
+  let compiled: CompiledRoute[] = [];
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
   const sockets = new Set<Socket>();
 
@@ -111,8 +114,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       fields: {},
       params: match.params,
     };
-    options.onRequest?.(match.route, request);
-    const fault = options.faults.take(match.route.name, url.pathname);
+    const admin = match.route.admin === true;
+    if (!admin) options.onRequest?.(match.route, request);
+    const fault = admin ? undefined : options.faults.take(match.route.name, url.pathname);
     if (fault && (await applyBeforeFault(fault, res))) return;
 
     let status: number;
@@ -120,7 +124,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     let headers: Record<string, string> = {};
     try {
       if (match.route.auth === "api_key" && !apiKeyAccepted(req.headers, options.apiKey, options.merchantId)) throw accessDenied();
-      request.fields = parseBody(req.headers["content-type"], rawBody);
+      if (!admin) request.fields = parseBody(req.headers["content-type"], rawBody);
       const result = await match.route.handler(request);
       status = result.status ?? 200;
       body = result.body;
@@ -135,6 +139,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   }
 
   function findRoute(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
+    if (compiled.length !== options.routes.length) compiled = options.routes.map(compile);
     for (const c of compiled) {
       if (c.route.method !== method) continue;
       const m = c.pattern.exec(path);

@@ -32,7 +32,14 @@ export type NotificationStatus = "CREATED" | "PENDING" | "SUCCESS" | "FAILURE";
 export type PaymentMethodType = "CARD" | "NB" | "UPI" | "WALLET" | "CASH";
 
 /** What a payment attempt should end in; chosen by a test, or by the sandbox rules. */
-export type Outcome = "success" | "failure" | "pending_then_success" | "pending_then_failure" | "user_aborted";
+export type Outcome =
+  | "success"
+  | "failure"
+  | "pending_then_success"
+  | "pending_then_failure"
+  | "user_aborted"
+  /** Pending, then failed (order abandoned), then the bank reports success late: Juspay auto-refunds it (AUTO_REFUNDED). */
+  | "late_success_auto_refund";
 
 export interface Txn {
   /** `<merchant_id>-<order_id>-<attempt#>` */
@@ -59,6 +66,8 @@ export interface Txn {
   /** Simulated time at which a pending attempt settles, with what status. */
   settleAt?: number;
   settleTo?: OrderStatus;
+  /** Simulated time at which a failed attempt turns out to have succeeded at the bank (then AUTO_REFUNDED). */
+  lateSuccessAt?: number;
 }
 
 export interface Refund {
@@ -110,6 +119,10 @@ export interface Order {
   refunds: Refund[];
   /** Set by a mandate execution: the order's debit runs against this mandate. */
   executesMandateId?: string;
+  /** The client auth token issued with the order (Session API, options.get_client_auth_token). */
+  clientAuthToken?: string;
+  /** When that token expires, simulated epoch ms. */
+  clientAuthTokenExpiry?: number;
 }
 
 export interface Customer {
@@ -162,6 +175,8 @@ export interface Notification {
   txnDate: number;
   description: string;
   providerName: string;
+  providerRefId: string;
+  displayInvoiceNumber?: string;
   responseCode?: string;
   responseMessage?: string;
   createdAt: number;

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { emptyState, type SimState } from "./model.js";
 
@@ -16,7 +17,8 @@ export async function loadState(file: string): Promise<SimState> {
 }
 
 export async function saveState(file: string, state: SimState): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
+  // A temp name per write: a periodic save and the one at close may overlap.
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   await writeFile(temp, JSON.stringify(state));
   await rename(temp, file);
 }
