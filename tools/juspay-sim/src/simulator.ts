@@ -7,6 +7,7 @@ import { customerRoutes } from "./routes/customers.js";
 import { mandateRoutes } from "./routes/mandates.js";
 import { orderRoutes } from "./routes/orders.js";
 import { sdkRoutes } from "./routes/sdk.js";
+import { txnRoutes } from "./routes/txns.js";
 import { Counters } from "./state/counters.js";
 import { emptyState, type SimState } from "./state/model.js";
 import { loadState, saveState } from "./state/persistence.js";
@@ -62,7 +63,7 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
   const webhooks = new WebhookSender(() => ctx);
   ctx.events = webhooks;
 
-  const apiRoutes = [...orderRoutes(ctx), ...customerRoutes(ctx), ...mandateRoutes(ctx), ...sdkRoutes(ctx)];
+  const apiRoutes = [...orderRoutes(ctx), ...customerRoutes(ctx), ...mandateRoutes(ctx), ...txnRoutes(ctx), ...sdkRoutes(ctx)];
   const routes: Route[] = [];
   const server = createHttpServer({
     routes,

@@ -63,6 +63,9 @@ describe("POST /session", () => {
 
   it("copies mandate and service fields in camelCase (enach, v2 sample)", async () => {
     const id = orderId("s");
+    // Juspay requires a mandate to start today (the v2 sample's dates are from 2022).
+    const start = String(Math.floor(api.sim.clock.now() / 1000));
+    const end = String(Number(start) + 1_814_400);
     const res = await api.json("/session", {
       order_id: id,
       amount: "10.00",
@@ -74,13 +77,13 @@ describe("POST /session", () => {
       service: "in.juspay.ec",
       return_url: "https://shop.merchant.com",
       options: { create_mandate: "REQUIRED" },
-      mandate: { max_amount: "1000.00", start_date: "1644420442", end_date: "1646234827" },
+      mandate: { max_amount: "1000.00", start_date: start, end_date: end },
     });
     expect(res.status).toBe(200);
     expect(res.body.sdk_payload.payload).toMatchObject({
       "options.createMandate": "REQUIRED",
       "mandate.maxAmount": "1000.00",
-      "mandate.startDate": "1644420442",
+      "mandate.startDate": start,
       service: "in.juspay.ec",
       amount: "10.0",
     });

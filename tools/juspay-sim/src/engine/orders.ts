@@ -5,6 +5,7 @@ import { JuspayError, invalidRequest, missingParameter, orderNotFound } from "..
 import { parseAmount } from "../render/money.js";
 import { currentTxn, emitOrderEvent, emitTxnEvent } from "../render/order.js";
 import type { Order, OrderStatus, Outcome, PaymentMethodType, Txn } from "../state/model.js";
+import { mandateTerms } from "./mandate-rules.js";
 import { settleRefunds } from "./refunds.js";
 import {
   CLIENT_AUTH_TOKEN_TTL_MS,
@@ -119,7 +120,11 @@ export function createOrder(ctx: SimContext, fields: Fields, source: "api" | "se
     txns: [],
     refunds: [],
   };
-  if (mandateFields.length > 0) order.mandateRequest = Object.fromEntries(mandateFields);
+  if (mandateFields.length > 0) {
+    // Bad registration parameters fail the order as Juspay would (400).
+    mandateTerms(fields, amountMinor, now);
+    order.mandateRequest = Object.fromEntries(mandateFields);
+  }
   ctx.state.orders[orderId] = order;
   ctx.changed();
   return order;

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { SimContext } from "../context.js";
 import { isoTime } from "../context.js";
 import type { Order, OrderStatus, Txn } from "../state/model.js";
+import { mandateBlock } from "./mandate.js";
 import { toRupees } from "./money.js";
 import { amountRefundedMinor, renderRefunds } from "./refund.js";
 
@@ -278,25 +279,12 @@ export function renderTxn(order: Order, txn: Txn): Record<string, unknown> {
   return out;
 }
 
-/** The `mandate` block of a mandate-registration order, once its mandate exists. */
+/** The `mandate` block of a mandate order, once its mandate exists. */
 export function renderOrderMandate(ctx: SimContext, order: Order): Record<string, unknown> | undefined {
-  const mandate = order.mandateId === undefined ? undefined : ctx.state.mandates[order.mandateId];
-  if (!mandate) return undefined;
-  return {
-    mandate_id: mandate.mandateId,
-    mandate_token: mandate.mandateToken,
-    mandate_status: mandate.status,
-    mandate_type: mandate.mandateType,
-    max_amount: toRupees(mandate.maxAmountMinor),
-    amount_rule: mandate.amountRule,
-    frequency: mandate.frequency,
-    rule_type: mandate.ruleType,
-    rule_value: /^\d+$/.test(mandate.ruleValue) ? Number(mandate.ruleValue) : mandate.ruleValue,
-    start_date: String(Math.floor(mandate.startDate / 1000)),
-    end_date: String(Math.floor(mandate.endDate / 1000)),
-    revokable_by_customer: mandate.revokableByCustomer,
-    block_fund: mandate.blockFund,
-  };
+  // Registration orders and execution orders both show their mandate.
+  const id = order.mandateId ?? order.executesMandateId;
+  const mandate = id === undefined ? undefined : ctx.state.mandates[id];
+  return mandate && mandateBlock(mandate);
 }
 
 /** Webhook content for ORDER_* / TXN_CREATED / REFUND_* / AUTO_REFUND_* events. */
