@@ -3,7 +3,7 @@ import type { Fields } from "../http/body.js";
 import type { Mandate, Order, OrderStatus, Txn } from "../state/model.js";
 import { mandateObject } from "../render/mandate.js";
 import { mandateTerms } from "./mandate-rules.js";
-import { setMandateStatus } from "./mandates.js";
+import { setMandateStatus, settleMandate } from "./mandates.js";
 
 // A mandate comes to life with its registration order's payment attempt
 // (reference §2.8): CREATED when the attempt starts, ACTIVE when it is
@@ -21,6 +21,7 @@ export function mandateFollowsRegistration(ctx: SimContext, order: Order, txn: T
     ctx.state.mandates[mandate.mandateId] = mandate;
     order.mandateId = mandate.mandateId;
     txn.sourceObjectId = mandate.mandateId;
+    ctx.clock.at(mandate.endDate, () => settleMandate(ctx, mandate));
     ctx.changed();
     ctx.events.emit("MANDATE_CREATED", { mandate: mandateObject(mandate) });
     return;
