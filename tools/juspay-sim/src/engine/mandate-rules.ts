@@ -1,6 +1,7 @@
 import type { Fields } from "../http/body.js";
 import { invalidRequest } from "../http/errors.js";
 import { parseAmount } from "../render/money.js";
+import type { Mandate } from "../state/model.js";
 
 // Juspay's rules for mandate registration parameters (reference §2.8), checked
 // when an order asks for a mandate (options.create_mandate on /orders,
@@ -22,18 +23,11 @@ const RULE_VALUE_RANGE: Record<string, [number, number]> = {
 const THIRTY_YEARS_MS = 30 * 365 * 24 * 3600 * 1000;
 const DAY_MS = 24 * 3600 * 1000;
 
-export interface MandateTerms {
-  createMandate: "REQUIRED" | "OPTIONAL";
-  maxAmountMinor: number;
-  amountRule: "FIXED" | "VARIABLE";
-  frequency: string;
-  ruleType: string;
-  ruleValue: string;
-  startDate: number;
-  endDate: number;
-  revokableByCustomer: boolean;
-  blockFund: boolean;
-}
+/** The registration parameters, as a mandate will carry them. */
+export type MandateTerms = Pick<
+  Mandate,
+  "maxAmountMinor" | "amountRule" | "frequency" | "ruleType" | "ruleValue" | "startDate" | "endDate" | "revokableByCustomer" | "blockFund"
+> & { createMandate: "REQUIRED" | "OPTIONAL" };
 
 /** The mandate terms an order asks for, or undefined when it asks for none. Throws Juspay's 400 on a bad value. */
 export function mandateTerms(fields: Fields, orderAmountMinor: number, now: number): MandateTerms | undefined {

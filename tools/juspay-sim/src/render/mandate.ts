@@ -17,6 +17,13 @@ export function mandateBlock(m: Mandate): Record<string, unknown> {
     mandate_token: m.mandateToken,
     mandate_status: m.status,
     mandate_type: m.mandateType,
+    ...terms(m),
+  };
+}
+
+/** What the payer agreed to: the same fields in every shape. */
+function terms(m: Mandate): Record<string, unknown> {
+  return {
     max_amount: toRupees(m.maxAmountMinor),
     amount_rule: m.amountRule,
     frequency: m.frequency,
@@ -52,15 +59,7 @@ export function mandateObject(m: Mandate): Record<string, unknown> {
     order_id: m.orderId,
     customer_id: m.customerId,
     currency: m.currency,
-    max_amount: toRupees(m.maxAmountMinor),
-    amount_rule: m.amountRule,
-    frequency: m.frequency,
-    ...(m.ruleType ? { rule_type: m.ruleType } : {}),
-    ...(m.ruleValue ? { rule_value: Number(m.ruleValue) } : {}),
-    start_date: epochSeconds(m.startDate),
-    end_date: epochSeconds(m.endDate),
-    revokable_by_customer: m.revokableByCustomer,
-    block_fund: m.blockFund,
+    ...terms(m),
     payment_info: paymentInfo(m),
     ...(m.activatedAt !== undefined ? { activated_at: isoTime(m.activatedAt), last_activated_at: isoTime(m.activatedAt) } : {}),
     last_updated: isoTime(m.updatedAt),
