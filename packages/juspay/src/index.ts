@@ -1,0 +1,2 @@
+// Filled in by the client, decoding, signing and webhook modules.
+export {};
