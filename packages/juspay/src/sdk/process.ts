@@ -1,0 +1,76 @@
+import { formatMinorAmount } from "./amount.js";
+import type { SigningKeys } from "./keys.js";
+import { buildOrderDetails } from "./order-details.js";
+import { signPayload } from "./sign.js";
+import { HYPERPAY_SERVICE, type SdkCommonInput, type SdkMandate, type SdkOrder } from "./types.js";
+import { checkCommon, checkMandate, checkOrder } from "./validate.js";
+
+// The signature-flavour process payload ("Payment Page Enterprise",
+// reference §3.5): the app hands `payloadJson` to HyperServices.process.
+
+export interface ProcessPayloadInput extends SdkCommonInput {
+  order: SdkOrder;
+  mandate?: SdkMandate;
+  keys: SigningKeys;
+}
+
+export interface ProcessPayload {
+  requestId: string;
+  service: typeof HYPERPAY_SERVICE;
+  payload: {
+    action: "paymentPage";
+    merchantId: string;
+    clientId: string;
+    environment: "production" | "sandbox";
+    orderId: string;
+    amount: string;
+    customerId: string;
+    customerEmail?: string;
+    customerPhone?: string;
+    currency: string;
+    /** The exact signed JSON text. */
+    orderDetails: string;
+    signature: string;
+    merchantKeyId: string;
+  };
+}
+
+export interface BuiltProcessPayload {
+  payload: ProcessPayload;
+  /** The JSON text the app receives. */
+  payloadJson: string;
+  orderDetails: string;
+  signature: string;
+  merchantKeyId: string;
+}
+
+/** Validates, builds `orderDetails` once, signs it (off the event loop) and wraps it. */
+export async function buildProcessPayload(input: ProcessPayloadInput): Promise<BuiltProcessPayload> {
+  const common = checkCommon(input);
+  checkOrder(input.order);
+  if (input.mandate !== undefined) checkMandate(input.mandate, input.order.amountMinor);
+  const { order } = input;
+  const orderDetails = buildOrderDetails(common.merchantId, order, input.mandate, common.nowMs);
+  const { signature, merchantKeyId } = await signPayload(orderDetails, input.keys);
+  const payload: ProcessPayload = {
+    requestId: common.requestId,
+    service: HYPERPAY_SERVICE,
+    payload: {
+      action: "paymentPage",
+      merchantId: common.merchantId,
+      clientId: common.clientId,
+      environment: common.environment,
+      orderId: order.orderId,
+      // The envelope copies must equal what was signed.
+      amount: formatMinorAmount(order.amountMinor, order.currency),
+      customerId: order.customerId,
+      ...(order.customerEmail !== undefined && { customerEmail: order.customerEmail }),
+      ...(order.customerPhone !== undefined && { customerPhone: order.customerPhone }),
+      currency: order.currency,
+      orderDetails,
+      signature,
+      merchantKeyId,
+    },
+  };
+  return { payload, payloadJson: JSON.stringify(payload), orderDetails, signature, merchantKeyId };
+}
