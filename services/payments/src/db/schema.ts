@@ -17,8 +17,29 @@ export interface OrdersTable {
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
+export type JobState = "available" | "running" | "completed" | "retryable" | "discarded" | "cancelled";
+
+export interface JobsTable {
+  id: Generated<bigint>;
+  kind: string;
+  /** jsonb; written as a JSON string (pg would turn a JS array into a Postgres array). */
+  payload: ColumnType<unknown, string | undefined, string>;
+  state: ColumnType<JobState, JobState | undefined, JobState>;
+  attempt: Generated<number>;
+  max_attempts: Generated<number>;
+  run_at: ColumnType<Date, Date | undefined, Date>;
+  locked_at: Date | null;
+  locked_by: string | null;
+  last_error: string | null;
+  /** Live jobs (not completed, discarded or cancelled) are unique by this key. */
+  unique_key: string | null;
+  created_at: ColumnType<Date, never, never>;
+  finished_at: Date | null;
+}
+
 export interface DatabaseSchema {
   orders: OrdersTable;
+  jobs: JobsTable;
 }
 
 export type { Generated };

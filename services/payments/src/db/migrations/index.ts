@@ -1,9 +1,11 @@
 import type { Migration } from "kysely";
 import * as m0001 from "./0001_orders.js";
+import * as m0002 from "./0002_jobs.js";
 
 // Every migration, in order. Static imports (not a directory scan) so the same
 // list works from TypeScript sources under tsx/vitest and from compiled dist/.
 // Names sort lexically; never rename or edit one that has shipped: add a new one.
 export const migrations: Record<string, Migration> = {
   "0001_orders": m0001,
+  "0002_jobs": m0002,
 };
