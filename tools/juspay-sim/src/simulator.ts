@@ -50,18 +50,18 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
   const counters = new Counters();
   const faults = new FaultPlan();
   let dirty = false;
+  // The sender reads the context lazily, so it can be built first.
+  const webhooks = new WebhookSender(() => ctx);
   const ctx: SimContext = {
     options,
     state,
     clock,
     counters,
-    events: undefined as unknown as WebhookSender,
+    events: webhooks,
     changed: () => {
       dirty = true;
     },
   };
-  const webhooks = new WebhookSender(() => ctx);
-  ctx.events = webhooks;
 
   const apiRoutes = [...orderRoutes(ctx), ...customerRoutes(ctx), ...mandateRoutes(ctx), ...txnRoutes(ctx), ...sdkRoutes(ctx)];
   const routes: Route[] = [];

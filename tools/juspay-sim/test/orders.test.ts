@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PENDING_TXN_SETTLE_MS, LATE_SUCCESS_AFTER_MS, MAX_TXNS_PER_ORDER } from "../src/engine/sandbox.js";
+import { LATE_SUCCESS_AFTER_MS, MAX_TXNS_PER_ORDER, PENDING_TXN_SETTLE_MS, REFUND_SETTLE_MS } from "../src/engine/sandbox.js";
 import { JuspayError } from "../src/http/errors.js";
-import { REFUND_SETTLE_MS } from "../src/engine/sandbox.js";
 import { API_KEY, basic, captureEvents, chargedOrder, newOrder, orderId, pay, startApi, type Api, type Emitted } from "./helpers/api.js";
 import { fixture, shapeProblems } from "./helpers/shape.js";
 

@@ -42,4 +42,3 @@ export interface DatabaseSchema {
   jobs: JobsTable;
 }
 
-export type { Generated };

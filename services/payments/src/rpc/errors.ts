@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { ErrorDetailSchema, ErrorReason, type ErrorDetail } from "@payments/proto/payments/v1/errors_pb";
+import { ErrorDetailSchema, ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import type { FieldViolation } from "./field-rules.js";
 
 // Every error this service returns carries a payments.v1.ErrorDetail (reason,
@@ -54,7 +54,7 @@ const DEFAULT_DETAIL: Partial<Record<Code, ErrorDetailInit>> = {
   [Code.Aborted]: { reason: ErrorReason.IDEMPOTENCY_KEY_IN_FLIGHT, retryable: true },
 };
 
-export function hasErrorDetail(err: ConnectError): boolean {
+function hasErrorDetail(err: ConnectError): boolean {
   return err.findDetails(ErrorDetailSchema).length > 0;
 }
 
@@ -63,8 +63,4 @@ export function withErrorDetail(err: ConnectError): ConnectError {
   if (hasErrorDetail(err)) return err;
   const detail = DEFAULT_DETAIL[err.code] ?? { reason: ErrorReason.INTERNAL };
   return rpcError(err.code, err.rawMessage, detail);
-}
-
-export function errorDetailOf(err: ConnectError): ErrorDetail | undefined {
-  return err.findDetails(ErrorDetailSchema)[0];
 }

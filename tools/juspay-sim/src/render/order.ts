@@ -63,10 +63,6 @@ function udfs(order: Order): Record<string, string> {
 
 const PENDING: ReadonlySet<OrderStatus> = new Set(["PENDING_VBV", "STARTED", "VBV_SUCCESSFUL", "AUTHORIZING"]);
 
-export function isPending(status: OrderStatus): boolean {
-  return PENDING.has(status);
-}
-
 /**
  * The txn an order answers for, by Juspay's precedence among its attempts
  * (NEW → PENDING_VBV → CHARGED): the one that charged it, else a pending one,
