@@ -4,6 +4,7 @@ import { openDatabase, type Database } from "@payments/service/db/database";
 import { migrateToLatest } from "@payments/service/db/migrate";
 import { createLogger } from "@payments/service/logger";
 import { startServer, type RunningServer } from "@payments/service/server";
+import { createService } from "@payments/service/service";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGrpcJsPaymentsClient, createPaymentsClient, errorDetail, errorReason, isRetryable } from "../src/index.js";
 
@@ -17,10 +18,35 @@ let address: string;
 beforeAll(async () => {
   database = await openDatabase({ kind: "pglite", dataDir: undefined });
   await migrateToLatest(database.db);
+  const logger = createLogger("silent");
+  // No Juspay behind it (nothing listens on port 9): these tests need answers the service gives by itself.
+  const service = createService({
+    config: {
+      juspay: { baseUrl: "http://127.0.0.1:9", apiKey: "unused_key", merchantId: "unused", apiVersion: "2023-06-30" },
+      payments: {
+        clientId: "unused",
+        sdkEnvironment: "sandbox",
+        defaultFlavour: "signature",
+        signingKeys: [],
+        returnUrlOrigins: [],
+        refundSyncDelayMs: 60_000,
+        orderSyncDelayMs: 60_000,
+        syncMaxIntervalMs: 3_600_000,
+        orderSyncMaxAgeMs: 3_600_000,
+        idempotencyRetentionMs: 86_400_000,
+        idempotencyLockMs: 60_000,
+      },
+      jobs: { enabled: false, pollIntervalMs: 1_000, concurrency: 1 },
+    },
+    database,
+    logger,
+  });
   server = await startServer({
     config: { host: "127.0.0.1", port: 0, shutdownGraceMs: 1_000, maxMessageBytes: 256 * 1024 },
     database,
-    logger: createLogger("silent"),
+    logger,
+    app: service.app,
+    changeFeed: service.changeFeed,
   });
   address = `${server.address.host}:${server.address.port}`;
   baseUrl = `http://${address}`;

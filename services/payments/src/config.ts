@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+
 // Service configuration, read once from the environment at start and validated
 // as a whole: every bad value is reported with its variable name, so a
 // misconfigured deployment fails with one clear message instead of a crash
@@ -14,12 +16,48 @@ export interface JuspayConfig {
   apiVersion: string;
 }
 
+export type PayloadFlavour = "signature" | "session";
+
+/** Settings of the payments use cases (orders, refunds, payloads, background sync). */
+export interface PaymentsSettings {
+  /** Juspay's payment_page_client_id, put in SDK payloads. */
+  clientId: string;
+  /** HyperSDK environment in payloads. */
+  sdkEnvironment: "sandbox" | "production";
+  /** Process payload flavour when the request does not choose one. */
+  defaultFlavour: PayloadFlavour;
+  /** RSA keys for signed payloads: the active one signs; empty when none is configured. */
+  signingKeys: { keyId: string; privateKeyPem: string; active?: boolean }[];
+  /** Exact https origins a return_url may point to. */
+  returnUrlOrigins: string[];
+  /** First refund sync after a refund is written (a webhook usually comes first). */
+  refundSyncDelayMs: number;
+  /** First order sync after a payload is handed out or a payment is seen pending. */
+  orderSyncDelayMs: number;
+  /** Sync intervals double from the first delay up to this. */
+  syncMaxIntervalMs: number;
+  /** Orders not paid after this long are no longer polled (webhooks still apply). */
+  orderSyncMaxAgeMs: number;
+  /** Completed idempotency keys are kept this long (refund keys never expire: they live on the refund row). */
+  idempotencyRetentionMs: number;
+  /** An in-flight key whose process died is taken over after this long. */
+  idempotencyLockMs: number;
+}
+
+export interface JobsConfig {
+  enabled: boolean;
+  pollIntervalMs: number;
+  concurrency: number;
+}
+
 export interface Config {
   mode: "development" | "production";
   host: string;
   port: number;
   database: DatabaseConfig;
   juspay: JuspayConfig;
+  payments: PaymentsSettings;
+  jobs: JobsConfig;
   shutdownGraceMs: number;
   /** Largest request message accepted, in bytes; larger ones get RESOURCE_EXHAUSTED. */
   maxMessageBytes: number;
@@ -52,6 +90,12 @@ export function loadConfig(env: Env = process.env): Config {
     merchantId: read.pattern("JUSPAY_MERCHANT_ID", /^[A-Za-z0-9_.-]{1,64}$/, "1-64 characters from A-Z a-z 0-9 _ . -"),
     apiVersion: read.pattern("JUSPAY_API_VERSION", /^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD", "2023-06-30"),
   };
+  const payments = readPayments(read, mode);
+  const jobs: JobsConfig = {
+    enabled: read.oneOf("JOBS_ENABLED", ["true", "false"] as const, "true") === "true",
+    pollIntervalMs: read.integer("JOBS_POLL_INTERVAL_MS", 1_000, 10, 60_000),
+    concurrency: read.integer("JOBS_CONCURRENCY", 10, 1, 100),
+  };
   const shutdownGraceMs = read.integer("SHUTDOWN_GRACE_MS", 10_000, 0, 600_000);
   const maxMessageBytes = read.integer("MAX_MESSAGE_BYTES", 256 * 1024, 1024, 64 * 1024 * 1024);
   const logLevel = read.oneOf("LOG_LEVEL", LOG_LEVELS, "info");
@@ -60,7 +104,78 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push("DATABASE_URL: required when PAYMENTS_ENV=production (the embedded PGlite database is for development only)");
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return { mode, host, port, database, juspay, shutdownGraceMs, maxMessageBytes, logLevel };
+  return { mode, host, port, database, juspay, payments, jobs, shutdownGraceMs, maxMessageBytes, logLevel };
+}
+
+const HOUR_MS = 3_600_000;
+
+function readPayments(read: EnvReader, mode: Config["mode"]): PaymentsSettings {
+  const defaultFlavour = read.oneOf("PAYLOAD_FLAVOUR", ["signature", "session"] as const, "signature");
+  const signingKeys = readSigningKeys(read);
+  if (defaultFlavour === "signature" && signingKeys.length === 0 && mode === "production") {
+    read.problem("JUSPAY_SIGNING_KEY", "is required when PAYLOAD_FLAVOUR=signature in production (or set JUSPAY_SIGNING_KEY_FILE)");
+  }
+  return {
+    clientId: read.pattern("JUSPAY_CLIENT_ID", /^[A-Za-z0-9_.-]{1,64}$/, "1-64 characters from A-Z a-z 0-9 _ . -"),
+    sdkEnvironment: read.oneOf("JUSPAY_SDK_ENVIRONMENT", ["sandbox", "production"] as const, mode === "production" ? "production" : "sandbox"),
+    defaultFlavour,
+    signingKeys,
+    returnUrlOrigins: readOrigins(read, "RETURN_URL_ALLOWED_ORIGINS"),
+    refundSyncDelayMs: read.integer("REFUND_SYNC_DELAY_MS", 60_000, 0, 24 * HOUR_MS),
+    orderSyncDelayMs: read.integer("ORDER_SYNC_DELAY_MS", 60_000, 0, 24 * HOUR_MS),
+    syncMaxIntervalMs: read.integer("SYNC_MAX_INTERVAL_MS", HOUR_MS, 100, 24 * HOUR_MS),
+    orderSyncMaxAgeMs: read.integer("ORDER_SYNC_MAX_AGE_MS", 48 * HOUR_MS, 1_000, 30 * 24 * HOUR_MS),
+    idempotencyRetentionMs: read.integer("IDEMPOTENCY_RETENTION_MS", 24 * HOUR_MS, 60_000, 365 * 24 * HOUR_MS),
+    idempotencyLockMs: read.integer("IDEMPOTENCY_LOCK_MS", 60_000, 1_000, HOUR_MS),
+  };
+}
+
+/** One key from JUSPAY_SIGNING_KEY (PEM text) or JUSPAY_SIGNING_KEY_FILE, with JUSPAY_SIGNING_KEY_ID. */
+function readSigningKeys(read: EnvReader): PaymentsSettings["signingKeys"] {
+  const inline = read.optional("JUSPAY_SIGNING_KEY");
+  const file = read.optional("JUSPAY_SIGNING_KEY_FILE");
+  if (inline === undefined && file === undefined) return [];
+  if (inline !== undefined && file !== undefined) {
+    read.problem("JUSPAY_SIGNING_KEY_FILE", "set either JUSPAY_SIGNING_KEY or JUSPAY_SIGNING_KEY_FILE, not both");
+    return [];
+  }
+  const keyId = read.pattern("JUSPAY_SIGNING_KEY_ID", /^[\x21-\x7e]{1,128}$/, "the dashboard's merchantKeyId (printable ASCII)");
+  let privateKeyPem = inline?.replace(/\\n/g, "\n") ?? "";
+  if (file !== undefined) {
+    try {
+      privateKeyPem = readFileSync(file, "utf8");
+    } catch {
+      read.problem("JUSPAY_SIGNING_KEY_FILE", "cannot be read");
+    }
+  }
+  if (privateKeyPem !== "" && !privateKeyPem.includes("PRIVATE KEY-----")) {
+    read.problem(file !== undefined ? "JUSPAY_SIGNING_KEY_FILE" : "JUSPAY_SIGNING_KEY", "must hold a PEM private key");
+  }
+  return [{ keyId, privateKeyPem }];
+}
+
+/** A comma-separated list of exact https origins (no path, no credentials, no IP literals or localhost). */
+function readOrigins(read: EnvReader, name: string): string[] {
+  const raw = read.optional(name);
+  if (raw === undefined) return [];
+  const origins: string[] = [];
+  for (const item of raw.split(",").map((s) => s.trim()).filter((s) => s !== "")) {
+    let url: URL | undefined;
+    try {
+      url = new URL(item);
+    } catch {
+      // reported below
+    }
+    const host = url?.hostname ?? "";
+    if (!url || url.protocol !== "https:" || url.username || url.password || (url.pathname !== "/" && url.pathname !== "") || url.search || url.hash) {
+      read.problem(name, `"${item}" must be an https origin like https://shop.example.com`);
+    } else if (host === "localhost" || /^[\d.]+$/.test(host) || host.startsWith("[")) {
+      read.problem(name, `"${item}" must name a host, not an IP address or localhost`);
+    } else {
+      origins.push(url.origin);
+    }
+  }
+  return origins;
 }
 
 function readDatabase(read: EnvReader): DatabaseConfig {

@@ -3,6 +3,7 @@ import { openDatabase } from "./db/database.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { createLogger } from "./logger.js";
 import { startServer } from "./server.js";
+import { createService } from "./service.js";
 
 // Process entry point: configuration, database and migrations, the server,
 // and a graceful shutdown on SIGTERM/SIGINT.
@@ -26,7 +27,9 @@ async function main(): Promise<void> {
   const applied = await migrateToLatest(database.db);
   logger.info({ database: database.kind, applied }, "database ready");
 
-  const server = await startServer({ config, database, logger });
+  const service = createService({ config, database, logger });
+  const server = await startServer({ config, database, logger, app: service.app, changeFeed: service.changeFeed });
+  await service.start();
   logger.info({ address: `${server.address.host}:${server.address.port}` }, "payments service listening (gRPC, gRPC-Web and Connect)");
 
   let stopping = false;
@@ -35,6 +38,8 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down: draining in-flight calls");
     await server.shutdown();
+    // Jobs finish or are handed back (a stopped job is retried, by any replica).
+    await service.stop(config.shutdownGraceMs);
     await database.close();
     logger.info("stopped");
     process.exit(0);

@@ -1,4 +1,6 @@
 import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { AppContext } from "./app/context.js";
+import type { OrderChangeFeed } from "./app/orders/order-change-feed.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/database.js";
 import { HealthMonitor } from "./health/health-monitor.js";
@@ -19,13 +21,15 @@ export interface ServerOptions {
   config: Pick<Config, "host" | "port" | "shutdownGraceMs" | "maxMessageBytes">;
   database: Database;
   logger: Logger;
+  app: AppContext;
+  changeFeed: OrderChangeFeed;
 }
 
 /** Starts gRPC, gRPC-Web and Connect on one port, over an already migrated database. */
-export async function startServer({ config, database, logger }: ServerOptions): Promise<RunningServer> {
+export async function startServer({ config, database, logger, app, changeFeed }: ServerOptions): Promise<RunningServer> {
   const health = new HealthMonitor({ pingDatabase: () => database.ping(1_000) });
   const handler = connectNodeAdapter({
-    routes: routes({ health }),
+    routes: routes({ health, app, changeFeed }),
     interceptors: [errorInterceptor(logger), validationInterceptor()],
     readMaxBytes: config.maxMessageBytes,
   });

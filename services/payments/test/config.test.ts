@@ -5,6 +5,7 @@ const valid = {
   JUSPAY_BASE_URL: "http://127.0.0.1:8090/",
   JUSPAY_API_KEY: "sk_test_secret_value",
   JUSPAY_MERCHANT_ID: "acme",
+  JUSPAY_CLIENT_ID: "acme_android",
 };
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -77,7 +78,36 @@ describe("loadConfig", () => {
     expect(problems.join("\n")).not.toMatch(/hunter2|s3cr3t/);
   });
 
-  it("requires a real database in production", () => {
-    expect(problemsOf({ ...valid, PAYMENTS_ENV: "production" })).toEqual([expect.stringMatching(/^DATABASE_URL: required/)]);
+  it("requires a real database and a signing key in production", () => {
+    expect(problemsOf({ ...valid, PAYMENTS_ENV: "production" })).toEqual([
+      expect.stringMatching(/^JUSPAY_SIGNING_KEY: is required/),
+      expect.stringMatching(/^DATABASE_URL: required/),
+    ]);
+  });
+
+  it("reads the payments settings with their defaults", () => {
+    const config = loadConfig({ ...valid, RETURN_URL_ALLOWED_ORIGINS: "https://shop.example.com, https://m.example.com/" });
+    expect(config.payments).toMatchObject({
+      clientId: "acme_android",
+      sdkEnvironment: "sandbox",
+      defaultFlavour: "signature",
+      signingKeys: [],
+      returnUrlOrigins: ["https://shop.example.com", "https://m.example.com"],
+      refundSyncDelayMs: 60_000,
+      idempotencyRetentionMs: 86_400_000,
+    });
+    expect(config.jobs).toEqual({ enabled: true, pollIntervalMs: 1_000, concurrency: 10 });
+  });
+
+  it("accepts only https host origins for return URLs", () => {
+    const problems = problemsOf({ ...valid, RETURN_URL_ALLOWED_ORIGINS: "http://shop.example.com,https://127.0.0.1,https://localhost,https://a.example.com/path,https://ok.example.com" });
+    expect(problems).toHaveLength(4);
+    expect(problems.every((p) => p.startsWith("RETURN_URL_ALLOWED_ORIGINS"))).toBe(true);
+  });
+
+  it("needs a key id and a PEM with a signing key, and never echoes the key", () => {
+    const problems = problemsOf({ ...valid, JUSPAY_SIGNING_KEY: "not-a-pem-secret-material" });
+    expect(problems.map((p) => p.split(":")[0]).sort()).toEqual(["JUSPAY_SIGNING_KEY", "JUSPAY_SIGNING_KEY_ID"]);
+    expect(problems.join("\n")).not.toContain("secret-material");
   });
 });

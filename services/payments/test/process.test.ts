@@ -18,6 +18,7 @@ const baseEnv = {
   JUSPAY_BASE_URL: "http://127.0.0.1:8090",
   JUSPAY_API_KEY: "sim_test_api_key",
   JUSPAY_MERCHANT_ID: "sim_merchant",
+  JUSPAY_CLIENT_ID: "sim_client",
   SHUTDOWN_GRACE_MS: "5000",
 };
 

@@ -2,6 +2,14 @@
 // migrations in ./migrations exactly (a migration test checks both backends).
 import type { ColumnType, Generated } from "kysely";
 
+export type OrderType = "PAYMENT" | "MANDATE_REGISTRATION" | "MANDATE_EXECUTION";
+
+/** udf1..udf10 as set; absent keys were never set. */
+export type UdfMap = Partial<Record<`udf${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10}`, string>>;
+
+/** jsonb columns: read as parsed JSON, written as a JSON string. */
+type Json<T> = ColumnType<T, string | undefined, string>;
+
 export interface OrdersTable {
   /** Our order id, which is also Juspay's order_id (1-20 alphanumerics). */
   order_id: string;
@@ -9,12 +17,78 @@ export interface OrdersTable {
   amount_minor: bigint;
   currency: string;
   customer_id: string;
-  /** OrderStatus enum name without its prefix, e.g. "NEW", "CHARGED". */
+  /** OrderStatus enum name without its prefix, e.g. "NEW", "CHARGED", "INTEGRITY_MISMATCH". */
   status: string;
   /** Juspay's status string exactly as last received ("" before any). */
   status_raw: string;
+  order_type: ColumnType<OrderType, OrderType | undefined, OrderType>;
+  status_id: number | null;
+  /** Juspay's own id (ordeh_...). */
+  juspay_order_id: string | null;
+  customer_email: string | null;
+  customer_phone: string | null;
+  description: string | null;
+  return_url: string | null;
+  udfs: Json<UdfMap>;
+  /** The mandate registration options the order was created with. */
+  mandate_options: ColumnType<unknown, string | null | undefined, string | null>;
+  mandate_id: string | null;
+  payment_method_type: string | null;
+  payment_method: string | null;
+  txn_id: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  /** What Juspay reports as refunded (succeeded refunds). */
+  amount_refunded_minor: ColumnType<bigint, bigint | undefined, bigint>;
+  /** Why the order is INTEGRITY_MISMATCH (which field disagreed); never the values. */
+  integrity_issue: string | null;
+  /** Bumped by every change: the cursor WatchOrder follows across replicas. */
+  version: ColumnType<bigint, bigint | undefined, bigint>;
+  last_synced_at: Date | null;
   created_at: ColumnType<Date, never, never>;
   updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface RefundsTable {
+  refund_id: string;
+  /** Sent to Juspay on every attempt of this refund; 1-20 alphanumerics. */
+  unique_request_id: string;
+  order_id: string;
+  amount_minor: bigint;
+  currency: string;
+  /** RefundStatus name without prefix: PENDING, SUCCESS, FAILURE, MANUAL_REVIEW, UNKNOWN. */
+  status: ColumnType<string, string | undefined, string>;
+  status_raw: ColumnType<string, string | undefined, string>;
+  reason: string | null;
+  /** "<caller>/<idempotency key>"; unique for ever. */
+  caller_key: string;
+  request_hash: string;
+  /** Juspay has shown it holds the refund; until then a sync may resend it (same id). */
+  acknowledged: ColumnType<boolean, boolean | undefined, boolean>;
+  juspay_refund_id: string | null;
+  gateway_reference: string | null;
+  arn: string | null;
+  refund_type: string | null;
+  sent_to_gateway: ColumnType<boolean, boolean | undefined, boolean>;
+  error_code: string | null;
+  error_message: string | null;
+  created_at: ColumnType<Date, never, never>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+  settled_at: Date | null;
+  last_synced_at: Date | null;
+}
+
+export interface IdempotencyKeysTable {
+  /** "<caller>/<rpc>". */
+  scope: string;
+  key: string;
+  request_hash: string;
+  state: ColumnType<"in_flight" | "completed", "in_flight" | "completed" | undefined, "in_flight" | "completed">;
+  response: Uint8Array | null;
+  resource_id: string | null;
+  locked_until: Date;
+  created_at: ColumnType<Date, never, never>;
+  completed_at: Date | null;
 }
 
 export type JobState = "available" | "running" | "completed" | "retryable" | "discarded" | "cancelled";
@@ -39,6 +113,8 @@ export interface JobsTable {
 
 export interface DatabaseSchema {
   orders: OrdersTable;
+  refunds: RefundsTable;
+  idempotency_keys: IdempotencyKeysTable;
   jobs: JobsTable;
 }
 

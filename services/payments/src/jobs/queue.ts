@@ -16,6 +16,8 @@ export interface EnqueueOptions {
   payload?: unknown;
   /** Not before this time (default: now). */
   runAt?: Date;
+  /** Not before this many ms after the database's now() (ignored with runAt). */
+  delayMs?: number;
   /** Default 25, as River. */
   maxAttempts?: number;
   /** At most one live job per key: a second enqueue returns the first job's id. */
@@ -37,7 +39,7 @@ export async function enqueue(db: Db, options: EnqueueOptions): Promise<bigint> 
         kind: options.kind,
         payload,
         state: "available",
-        run_at: options.runAt ?? sql<Date>`now()`,
+        run_at: options.runAt ?? sql<Date>`now() + ${options.delayMs ?? 0}::double precision * interval '1 millisecond'`,
         max_attempts: options.maxAttempts ?? 25,
         unique_key: options.uniqueKey ?? null,
       })

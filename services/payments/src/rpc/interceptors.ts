@@ -2,24 +2,40 @@ import type { DescMessage, Message } from "@bufbuild/protobuf";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import type { Logger } from "../logger.js";
+import { toConnectError } from "./error-map.js";
 import { invalidArgument, rpcError, withErrorDetail } from "./errors.js";
 import { findViolations } from "./field-rules.js";
 
 /**
- * Outermost: every error leaves with an ErrorDetail; anything that is not a
- * ConnectError is a bug, logged here and answered INTERNAL without its
- * message (which could carry internals).
+ * Outermost: every error leaves with an ErrorDetail. Use-case, Juspay and
+ * database errors are mapped by rpc/error-map.ts (also when a server stream
+ * fails midway); anything else is a bug, logged here and answered INTERNAL
+ * without its message (which could carry internals).
  */
 export function errorInterceptor(logger: Logger): Interceptor {
+  const translate = (err: unknown, procedure: string): ConnectError => {
+    const mapped = toConnectError(err);
+    if (mapped !== undefined) return withErrorDetail(mapped);
+    logger.error({ err, procedure }, "unhandled error in RPC handler");
+    return rpcError(Code.Internal, "internal error", { reason: ErrorReason.INTERNAL, retryable: false });
+  };
   return (next) => async (req) => {
     try {
-      return await next(req);
+      const res = await next(req);
+      if (!res.stream) return res;
+      return { ...res, message: translated(res.message, (err) => translate(err, req.url)) };
     } catch (err) {
-      if (err instanceof ConnectError) throw withErrorDetail(err);
-      logger.error({ err, procedure: req.url }, "unhandled error in RPC handler");
-      throw rpcError(Code.Internal, "internal error", { reason: ErrorReason.INTERNAL, retryable: false });
+      throw translate(err, req.url);
     }
   };
+}
+
+async function* translated<T>(messages: AsyncIterable<T>, translate: (err: unknown) => ConnectError): AsyncIterable<T> {
+  try {
+    yield* messages;
+  } catch (err) {
+    throw translate(err);
+  }
 }
 
 /**

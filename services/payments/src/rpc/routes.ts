@@ -7,6 +7,8 @@ import { MandateService } from "@payments/proto/payments/v1/mandate_service_pb";
 import { OrderService } from "@payments/proto/payments/v1/order_service_pb";
 import { PayloadService } from "@payments/proto/payments/v1/payload_service_pb";
 import { WebhookService } from "@payments/proto/payments/v1/webhook_service_pb";
+import type { AppContext } from "../app/context.js";
+import type { OrderChangeFeed } from "../app/orders/order-change-feed.js";
 import type { HealthMonitor } from "../health/health-monitor.js";
 import { healthService } from "./health-service.js";
 import { reflectionServices } from "./reflection-service.js";
@@ -17,6 +19,8 @@ export const PAYMENTS_SERVICES: readonly DescService[] = [PayloadService, OrderS
 
 export interface RouteDependencies {
   health: HealthMonitor;
+  app: AppContext;
+  changeFeed: OrderChangeFeed;
 }
 
 /** Every route the server serves, on every protocol (gRPC, gRPC-Web, Connect). */

@@ -2,6 +2,8 @@ import { Writable } from "node:stream";
 import { migrateToLatest } from "../../src/db/migrate.js";
 import { createLogger } from "../../src/logger.js";
 import { startServer, type RunningServer } from "../../src/server.js";
+import { createService } from "../../src/service.js";
+import { DEFAULT_TEST_SETTINGS } from "./stack.js";
 import { openTestDatabase, type TestDatabase } from "./test-database.js";
 
 export interface TestServer {
@@ -27,10 +29,23 @@ export async function startTestServer(): Promise<TestServer> {
       done();
     },
   });
+  const logger = createLogger("info", sink);
+  // No Juspay behind this server (nothing listens on port 9): tests of the transport and health only.
+  const service = createService({
+    config: {
+      juspay: { baseUrl: "http://127.0.0.1:9", apiKey: "unused_key", merchantId: "unused", apiVersion: "2023-06-30" },
+      payments: DEFAULT_TEST_SETTINGS,
+      jobs: { enabled: false, pollIntervalMs: 1_000, concurrency: 1 },
+    },
+    database: database.database,
+    logger,
+  });
   const server = await startServer({
     config: { host: "127.0.0.1", port: 0, shutdownGraceMs: 2_000, maxMessageBytes: 256 * 1024 },
     database: database.database,
-    logger: createLogger("info", sink),
+    logger,
+    app: service.app,
+    changeFeed: service.changeFeed,
   });
   const address = `${server.address.host}:${server.address.port}`;
   return {

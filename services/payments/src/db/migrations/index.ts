@@ -1,6 +1,7 @@
 import type { Migration } from "kysely";
 import * as m0001 from "./0001_orders.js";
 import * as m0002 from "./0002_jobs.js";
+import * as m0003 from "./0003_payments.js";
 
 // Every migration, in order. Static imports (not a directory scan) so the same
 // list works from TypeScript sources under tsx/vitest and from compiled dist/.
@@ -8,4 +9,5 @@ import * as m0002 from "./0002_jobs.js";
 export const migrations: Record<string, Migration> = {
   "0001_orders": m0001,
   "0002_jobs": m0002,
+  "0003_payments": m0003,
 };

@@ -1,0 +1,99 @@
+import { sql, type Kysely, type Transaction } from "kysely";
+import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
+import type { DatabaseSchema } from "../db/schema.js";
+import { AppError } from "./errors.js";
+
+// Idempotency keys of mutating RPCs (IETF draft semantics, Stripe's practice):
+// the first request with a key claims it with its request hash; a repeat with
+// the same parameters gets the stored outcome; different parameters are
+// FAILED_PRECONDITION; a repeat while the first is still running is ABORTED.
+// A claim whose process died is taken over once its lock expires.
+
+type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
+
+export interface KeyRef {
+  /** "<caller>/<rpc>". */
+  scope: string;
+  key: string;
+}
+
+export type Claim =
+  /** Ours now: run the request. `resumed` when a dead process had claimed it before. */
+  | { kind: "claimed"; resumed: boolean; resourceId: string | null }
+  /** Done before: answer from what was stored. */
+  | { kind: "completed"; response: Uint8Array | null; resourceId: string | null };
+
+export function scopeOf(caller: string, rpc: string): string {
+  return `${caller}/${rpc}`;
+}
+
+/** Claims `ref` for a request with `requestHash`; throws AppError on reuse or while in flight. */
+export async function claimKey(db: Db, ref: KeyRef, requestHash: string, lockMs: number): Promise<Claim> {
+  const inserted = await db
+    .insertInto("idempotency_keys")
+    .values({ scope: ref.scope, key: ref.key, request_hash: requestHash, state: "in_flight", locked_until: lockUntil(lockMs) })
+    .onConflict((oc) => oc.columns(["scope", "key"]).doNothing())
+    .returning("key")
+    .executeTakeFirst();
+  if (inserted !== undefined) return { kind: "claimed", resumed: false, resourceId: null };
+
+  const row = await db.selectFrom("idempotency_keys").selectAll().where("scope", "=", ref.scope).where("key", "=", ref.key).forUpdate().executeTakeFirst();
+  // Deleted (released or expired) between the conflict and the read: the caller may simply retry.
+  if (row === undefined) throw inFlight();
+  if (row.request_hash !== requestHash) {
+    throw new AppError("failed_precondition", ErrorReason.IDEMPOTENCY_KEY_REUSED, "idempotency_key was already used with different parameters: use a new key for a new request");
+  }
+  if (row.state === "completed") return { kind: "completed", response: row.response, resourceId: row.resource_id };
+  const taken = await db
+    .updateTable("idempotency_keys")
+    .set({ locked_until: lockUntil(lockMs) })
+    .where("scope", "=", ref.scope)
+    .where("key", "=", ref.key)
+    .where("state", "=", "in_flight")
+    .where("locked_until", "<", sql<Date>`now()`)
+    .returning("resource_id")
+    .executeTakeFirst();
+  if (taken === undefined) throw inFlight();
+  return { kind: "claimed", resumed: true, resourceId: taken.resource_id };
+}
+
+/** Links the claim to the row it created (before the outcome is known). */
+export async function linkKey(db: Db, ref: KeyRef, resourceId: string): Promise<void> {
+  await db.updateTable("idempotency_keys").set({ resource_id: resourceId }).where("scope", "=", ref.scope).where("key", "=", ref.key).execute();
+}
+
+/** Stores the outcome; later repeats replay it. */
+export async function completeKey(db: Db, ref: KeyRef, response: Uint8Array | null, resourceId: string | null = null): Promise<void> {
+  await db
+    .updateTable("idempotency_keys")
+    .set({ state: "completed", response, completed_at: sql<Date>`now()`, ...(resourceId !== null ? { resource_id: resourceId } : {}) })
+    .where("scope", "=", ref.scope)
+    .where("key", "=", ref.key)
+    .execute();
+}
+
+/** Forgets a claim whose request had no effect (it failed before changing anything), so a retry runs afresh. */
+export async function releaseKey(db: Db, ref: KeyRef): Promise<void> {
+  await db.deleteFrom("idempotency_keys").where("scope", "=", ref.scope).where("key", "=", ref.key).where("state", "=", "in_flight").execute();
+}
+
+/** Deletes completed keys older than the retention; returns how many. */
+export async function pruneKeys(db: Db, retentionMs: number, limit = 1_000): Promise<number> {
+  const result = await sql<{ key: string }>`
+    delete from idempotency_keys where ctid in (
+      select ctid from idempotency_keys
+      where state = 'completed' and created_at < now() - ${retentionMs}::double precision * interval '1 millisecond'
+      limit ${limit})
+    returning key`.execute(db);
+  return result.rows.length;
+}
+
+function lockUntil(lockMs: number) {
+  return sql<Date>`now() + ${lockMs}::double precision * interval '1 millisecond'`;
+}
+
+function inFlight(): AppError {
+  return new AppError("aborted", ErrorReason.IDEMPOTENCY_KEY_IN_FLIGHT, "a request with this idempotency_key is still in progress: retry later with the same key", {
+    retryable: true,
+  });
+}

@@ -1,0 +1,49 @@
+import { JuspayNotFoundError, isJuspayError, type JuspayError } from "@payments/juspay";
+import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
+import { findOrder, refundsOfOrder } from "../../db/orders-repository.js";
+import type { AppContext } from "../context.js";
+import { AppError } from "../errors.js";
+import type { CallBudget } from "../ports.js";
+import { applyOrderStatus, type OrderState } from "./apply-order-status.js";
+
+// Reads an order's truth from Juspay and applies it. When Juspay cannot answer
+// in time the row we have is returned marked stale (with why) instead of an
+// error: a caller deciding what to show a customer is better served by "last
+// known: PENDING_VBV, could not refresh" than by UNAVAILABLE.
+
+export type StaleReason = "juspay_unavailable" | "juspay_timeout" | "juspay_bad_response";
+
+export interface RefreshedOrder extends OrderState {
+  stale: StaleReason | null;
+}
+
+export async function refreshOrder(ctx: AppContext, orderId: string, budget: CallBudget): Promise<RefreshedOrder> {
+  const row = await findOrder(ctx.db, orderId);
+  if (row === undefined) throw new AppError("not_found", ErrorReason.NOT_FOUND, `order ${orderId} not found`);
+  try {
+    const reported = await ctx.juspay.orders.status(orderId, { signal: budget.signal, deadline: budget.deadline, routingId: row.customer_id });
+    const applied = await applyOrderStatus(ctx, reported);
+    return { order: applied.order, refunds: applied.refunds, stale: null };
+  } catch (err) {
+    if (!isJuspayError(err)) throw err;
+    // No payment attempt yet (signature flavour: Juspay creates the order when the SDK opens).
+    if (err instanceof JuspayNotFoundError) return { order: row, refunds: await refundsOfOrder(ctx.db, orderId), stale: null };
+    logRefreshFailure(ctx, orderId, err);
+    return { order: row, refunds: await refundsOfOrder(ctx.db, orderId), stale: staleReasonOf(err) };
+  }
+}
+
+export function staleReasonOf(err: JuspayError): StaleReason {
+  if (err.kind === "timeout") return "juspay_timeout";
+  if (err.kind === "decode") return "juspay_bad_response";
+  return "juspay_unavailable";
+}
+
+function logRefreshFailure(ctx: AppContext, orderId: string, err: JuspayError): void {
+  if (err.kind === "authentication" || err.kind === "authorization") {
+    ctx.alerts.inc("juspay_auth_failed");
+    ctx.logger.error({ orderId, err: err.toJSON() }, "Juspay refused our credentials: check JUSPAY_API_KEY / JUSPAY_MERCHANT_ID");
+    return;
+  }
+  ctx.logger.warn({ orderId, err: err.toJSON() }, "order status refresh failed; answering from our row, marked stale");
+}

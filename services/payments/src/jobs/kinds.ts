@@ -1,0 +1,19 @@
+// Job kinds of the service and their payloads. Kinds are stored in the jobs
+// table: never rename one that has shipped.
+
+export const JOB_KINDS = {
+  /** Brings a PENDING refund to Juspay's final word (resends it, same id, if Juspay never got it). */
+  refundSync: "refund.sync",
+  /** Polls an unpaid order until it is paid, failed for good, or too old. */
+  orderSync: "order.sync",
+  /** Deletes completed idempotency keys past their retention; runs forever, every few minutes. */
+  idempotencyCleanup: "idempotency.cleanup",
+} as const;
+
+export interface RefundSyncPayload {
+  refundId: string;
+}
+
+export interface OrderSyncPayload {
+  orderId: string;
+}

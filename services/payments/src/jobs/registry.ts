@@ -1,0 +1,14 @@
+import type { AppContext } from "../app/context.js";
+import { idempotencyCleanupJob } from "../app/idempotency-cleanup-job.js";
+import { orderSyncJob } from "../app/orders/order-sync-job.js";
+import { refundSyncJob } from "../app/refunds/refund-sync-job.js";
+import { JOB_KINDS } from "./kinds.js";
+import type { JobWorker } from "./worker.js";
+
+/** Every job kind this service runs, with its handler. */
+export function registerJobs(worker: JobWorker, ctx: AppContext): JobWorker {
+  return worker
+    .register(JOB_KINDS.refundSync, refundSyncJob(ctx))
+    .register(JOB_KINDS.orderSync, orderSyncJob(ctx))
+    .register(JOB_KINDS.idempotencyCleanup, idempotencyCleanupJob(ctx));
+}

@@ -1,0 +1,24 @@
+import { createContextKey, type HandlerContext } from "@connectrpc/connect";
+import type { CallBudget } from "../app/ports.js";
+
+// What a handler learns about its call: who is calling (set by the
+// authentication interceptor; "anonymous" until callers authenticate) and
+// how long it may take (the caller's deadline, less a margin to answer in).
+
+export const CALLER = createContextKey<string>("anonymous", { description: "authenticated caller id" });
+
+/** Time kept back from the caller's deadline to write the answer. */
+const ANSWER_MARGIN_MS = 50;
+
+export function callerOf(ctx: HandlerContext): string {
+  return ctx.values.get(CALLER);
+}
+
+/** The budget for work on behalf of this call: its signal, and its deadline less the margin. */
+export function budgetOf(ctx: HandlerContext): CallBudget {
+  const timeoutMs = ctx.timeoutMs();
+  return {
+    signal: ctx.signal,
+    deadline: timeoutMs === undefined ? undefined : Date.now() + Math.max(0, timeoutMs - ANSWER_MARGIN_MS),
+  };
+}

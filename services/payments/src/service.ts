@@ -1,0 +1,95 @@
+import { JuspayClient, SigningKeys } from "@payments/juspay";
+import { AlertCounters } from "./app/alert-counters.js";
+import type { AppContext } from "./app/context.js";
+import { ensureIdempotencyCleanup } from "./app/idempotency-cleanup-job.js";
+import { OrderChangeFeed } from "./app/orders/order-change-feed.js";
+import type { JuspayApi } from "./app/ports.js";
+import type { Config } from "./config.js";
+import type { Database } from "./db/database.js";
+import { registerJobs } from "./jobs/registry.js";
+import { JobWorker } from "./jobs/worker.js";
+import type { Logger } from "./logger.js";
+
+// Builds the application: the Juspay client, signing keys, the context every
+// use case receives, the order change feed and the job worker. main.ts and
+// the tests build the service the same way.
+
+export interface ServiceParts {
+  app: AppContext;
+  changeFeed: OrderChangeFeed;
+  /** Null when JOBS_ENABLED=false (a replica that only serves RPCs). */
+  worker: JobWorker | null;
+  /** Starts background work. */
+  start(): Promise<void>;
+  /** Stops background work (running jobs get up to graceMs). */
+  stop(graceMs: number): Promise<void>;
+}
+
+export interface ServiceOptions {
+  config: Pick<Config, "juspay" | "payments" | "jobs">;
+  database: Database;
+  logger: Logger;
+  /** Replaces the Juspay client (tests). */
+  juspay?: JuspayApi;
+  /** How often WatchOrder looks for changes made by other replicas (default 500 ms). */
+  changePollIntervalMs?: number;
+}
+
+export function createService(options: ServiceOptions): ServiceParts {
+  const { config, database, logger } = options;
+  const db = database.db;
+  const juspay =
+    options.juspay ??
+    new JuspayClient({
+      baseUrl: config.juspay.baseUrl,
+      apiKey: config.juspay.apiKey,
+      merchantId: config.juspay.merchantId,
+      version: config.juspay.apiVersion,
+      logger: logger.child({ component: "juspay" }),
+    });
+  const keys = config.payments.signingKeys;
+  const changeFeed = new OrderChangeFeed(db, {
+    pollIntervalMs: options.changePollIntervalMs,
+    onError: (err) => logger.warn({ err: describe(err) }, "order change poll failed"),
+  });
+  let worker: JobWorker | null = null;
+  const app: AppContext = {
+    db,
+    juspay,
+    merchantId: config.juspay.merchantId,
+    settings: config.payments,
+    signingKeys: keys.length > 0 ? new SigningKeys(keys) : null,
+    logger,
+    alerts: new AlertCounters(),
+    orderChanges: changeFeed,
+    wakeJobs: () => worker?.wake(),
+  };
+  if (config.jobs.enabled) {
+    worker = registerJobs(
+      new JobWorker(db, {
+        pollIntervalMs: config.jobs.pollIntervalMs,
+        concurrency: config.jobs.concurrency,
+        onError: (err) => logger.warn({ err: describe(err) }, "job worker error"),
+      }),
+      app,
+    );
+  }
+  return {
+    app,
+    changeFeed,
+    worker,
+    async start() {
+      if (worker === null) return;
+      await ensureIdempotencyCleanup(db);
+      worker.start();
+    },
+    async stop(graceMs) {
+      changeFeed.stop();
+      await worker?.stop(graceMs);
+    },
+  };
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}

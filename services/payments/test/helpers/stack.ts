@@ -1,0 +1,138 @@
+import { generateKeyPairSync } from "node:crypto";
+import { Writable } from "node:stream";
+import { createClient, type Client, type Transport } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { startSimulator, type Simulator } from "@payments/juspay-sim";
+import { MandateService } from "@payments/proto/payments/v1/mandate_service_pb";
+import { OrderService } from "@payments/proto/payments/v1/order_service_pb";
+import { PayloadService } from "@payments/proto/payments/v1/payload_service_pb";
+import { WebhookService } from "@payments/proto/payments/v1/webhook_service_pb";
+import type { PaymentsSettings } from "../../src/config.js";
+import { migrateToLatest } from "../../src/db/migrate.js";
+import { createLogger } from "../../src/logger.js";
+import { startServer, type RunningServer } from "../../src/server.js";
+import { createService, type ServiceParts } from "../../src/service.js";
+import { openTestDatabase, type TestDatabase } from "./test-database.js";
+
+// The whole stack for integration tests: the Juspay simulator (in this
+// process, over real HTTP on its own port, its clock driven by the test),
+// a migrated test database (real PostgreSQL with DATABASE_URL, else PGlite),
+// and the service on a real socket, called over gRPC.
+
+export const SIGNING_KEY_ID = "test_key_1";
+
+let keyPair: { privateKeyPem: string; publicKeyPem: string } | undefined;
+
+/** One RSA-2048 pair per test process (generating one takes a while). */
+export function testSigningKey(): { privateKeyPem: string; publicKeyPem: string } {
+  keyPair ??= (() => {
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    return {
+      privateKeyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+    };
+  })();
+  return keyPair;
+}
+
+export interface StackOptions {
+  /** Overrides of the payments settings (sync delays, allow-lists, ...). */
+  settings?: Partial<PaymentsSettings>;
+  /** Run the job worker (default true; polls every 50 ms). */
+  jobs?: boolean;
+  /** Simulated seconds per real second (default 1e-6: the simulated clock only moves when the test advances it). */
+  timeScale?: number;
+}
+
+export interface Stack {
+  sim: Simulator;
+  service: ServiceParts;
+  server: RunningServer;
+  database: TestDatabase;
+  /** "http://127.0.0.1:<port>" of the service. */
+  baseUrl: string;
+  transport: Transport;
+  payloads: Client<typeof PayloadService>;
+  orders: Client<typeof OrderService>;
+  mandates: Client<typeof MandateService>;
+  webhooks: Client<typeof WebhookService>;
+  /** Every log line the service wrote, parsed. */
+  logs: Record<string, unknown>[];
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_TEST_SETTINGS: PaymentsSettings = {
+  clientId: "sim_client",
+  sdkEnvironment: "sandbox",
+  defaultFlavour: "signature",
+  signingKeys: [],
+  returnUrlOrigins: ["https://shop.example.com"],
+  refundSyncDelayMs: 200,
+  orderSyncDelayMs: 200,
+  syncMaxIntervalMs: 1_000,
+  orderSyncMaxAgeMs: 3_600_000,
+  idempotencyRetentionMs: 86_400_000,
+  idempotencyLockMs: 5_000,
+};
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const key = testSigningKey();
+  const sim = await startSimulator({ port: 0, timeScale: options.timeScale ?? 1e-6 });
+  sim.registerMerchantKey(SIGNING_KEY_ID, key.publicKeyPem);
+  const database = await openTestDatabase();
+  await migrateToLatest(database.database.db);
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString("utf8").split("\n")) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const logger = createLogger("info", sink);
+  const config = {
+    juspay: { baseUrl: sim.url, apiKey: sim.options.apiKey, merchantId: sim.options.merchantId, apiVersion: "2023-06-30" },
+    payments: { ...DEFAULT_TEST_SETTINGS, signingKeys: [{ keyId: SIGNING_KEY_ID, privateKeyPem: key.privateKeyPem }], ...options.settings },
+    jobs: { enabled: options.jobs ?? true, pollIntervalMs: 50, concurrency: 10 },
+  };
+  const service = createService({ config, database: database.database, logger, changePollIntervalMs: 100 });
+  const server = await startServer({
+    config: { host: "127.0.0.1", port: 0, shutdownGraceMs: 2_000, maxMessageBytes: 256 * 1024 },
+    database: database.database,
+    logger,
+    app: service.app,
+    changeFeed: service.changeFeed,
+  });
+  await service.start();
+  const baseUrl = `http://${server.address.host}:${server.address.port}`;
+  const transport = createGrpcTransport({ baseUrl });
+  return {
+    sim,
+    service,
+    server,
+    database,
+    baseUrl,
+    transport,
+    payloads: createClient(PayloadService, transport),
+    orders: createClient(OrderService, transport),
+    mandates: createClient(MandateService, transport),
+    webhooks: createClient(WebhookService, transport),
+    logs,
+    async stop() {
+      await server.shutdown();
+      await service.stop(1_000);
+      await sim.close();
+      await database.drop();
+    },
+  };
+}
+
+/** Polls `check` until it returns a value other than undefined (or throws after timeoutMs). */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000, what = "condition"): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
