@@ -11,6 +11,7 @@ import type { AppContext } from "../app/context.js";
 import type { OrderChangeFeed } from "../app/orders/order-change-feed.js";
 import type { HealthMonitor } from "../health/health-monitor.js";
 import { healthService } from "./health-service.js";
+import { orderService } from "./order-service.js";
 import { reflectionServices } from "./reflection-service.js";
 import { withUnimplemented } from "./unimplemented.js";
 
@@ -28,9 +29,8 @@ export function routes(deps: RouteDependencies) {
   const served = [...PAYMENTS_SERVICES, Health, ServerReflectionV1, ServerReflectionV1Alpha];
   const reflection = reflectionServices(served);
   return (router: ConnectRouter) => {
-    // Later issues replace these with their implementations.
     router.service(PayloadService, withUnimplemented(PayloadService));
-    router.service(OrderService, withUnimplemented(OrderService));
+    router.service(OrderService, orderService(deps.app, deps.changeFeed));
     router.service(MandateService, withUnimplemented(MandateService));
     router.service(WebhookService, withUnimplemented(WebhookService));
     router.service(Health, healthService(deps.health, PAYMENTS_SERVICES.map((s) => s.typeName)));
