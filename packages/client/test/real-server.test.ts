@@ -66,12 +66,12 @@ async function failure(call: Promise<unknown> | (() => Promise<unknown>)): Promi
 }
 
 describe.each(["grpc", "connect"] as const)("createPaymentsClient (%s transport)", (transport) => {
-  it("gets a typed UNIMPLEMENTED with its reason from a valid request", async () => {
+  it("gets a typed NOT_FOUND with its reason from a valid request for an unknown order", async () => {
     const payments = createPaymentsClient({ baseUrl, transport, timeoutMs: 5_000 });
     const err = await failure(payments.order.getOrderStatus({ orderId: "ord1" }));
     expect(err).toBeInstanceOf(ConnectError);
-    expect((err as ConnectError).code).toBe(Code.Unimplemented);
-    expect(errorReason(err)).toBe(ErrorReason.NOT_IMPLEMENTED);
+    expect((err as ConnectError).code).toBe(Code.NotFound);
+    expect(errorReason(err)).toBe(ErrorReason.NOT_FOUND);
     expect(isRetryable(err)).toBe(false);
   });
 
@@ -85,12 +85,12 @@ describe.each(["grpc", "connect"] as const)("createPaymentsClient (%s transport)
 });
 
 describe("createGrpcJsPaymentsClient", () => {
-  it("talks to the real server: UNIMPLEMENTED and INVALID_ARGUMENT arrive typed, with the detail", async () => {
+  it("talks to the real server: NOT_FOUND and INVALID_ARGUMENT arrive typed, with the detail", async () => {
     const payments = createGrpcJsPaymentsClient({ address, timeoutMs: 5_000 });
     try {
-      const unimplemented = await failure(payments.order.getOrderStatus({ orderId: "ord1" }));
-      expect((unimplemented as ConnectError).code).toBe(Code.Unimplemented);
-      expect(errorReason(unimplemented)).toBe(ErrorReason.NOT_IMPLEMENTED);
+      const notFound = await failure(payments.order.getOrderStatus({ orderId: "ord1" }));
+      expect((notFound as ConnectError).code).toBe(Code.NotFound);
+      expect(errorReason(notFound)).toBe(ErrorReason.NOT_FOUND);
 
       const invalid = await failure(payments.mandate.listMandates({ customerId: "" }));
       expect((invalid as ConnectError).code).toBe(Code.InvalidArgument);
@@ -99,7 +99,7 @@ describe("createGrpcJsPaymentsClient", () => {
       const stream = await failure(async () => {
         for await (const _ of payments.order.watchOrder({ orderId: "ord1" })) void _;
       });
-      expect((stream as ConnectError).code).toBe(Code.Unimplemented);
+      expect((stream as ConnectError).code).toBe(Code.NotFound);
     } finally {
       payments.close();
     }

@@ -14,6 +14,7 @@ import {
   ServerReflectionResponseSchema,
 } from "@payments/proto/grpc/reflection/v1/reflection_pb";
 import { ErrorDetailSchema, ErrorReason } from "@payments/proto/payments/v1/errors_pb";
+import { MandateService } from "@payments/proto/payments/v1/mandate_service_pb";
 import { GetOrderStatusRequestSchema, GetOrderStatusResponseSchema, OrderService } from "@payments/proto/payments/v1/order_service_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./helpers/test-server.js";
@@ -72,10 +73,10 @@ describe.each(Object.entries(transports))("over %s", (_name, transport) => {
   });
 
   it("answers an RPC not built yet with UNIMPLEMENTED and an ErrorDetail", async () => {
-    const orders = createClient(OrderService, transport());
-    const err = await rejection(orders.getOrderStatus({ orderId: "ord1" }));
+    const mandates = createClient(MandateService, transport());
+    const err = await rejection(mandates.getMandateOrderStatus({ orderId: "ord1" }));
     expect(err.code).toBe(Code.Unimplemented);
-    expect(err.rawMessage).toBe("payments.v1.OrderService/GetOrderStatus is not implemented yet");
+    expect(err.rawMessage).toBe("payments.v1.MandateService/GetMandateOrderStatus is not implemented yet");
     expect(err.findDetails(ErrorDetailSchema)[0]?.reason).toBe(ErrorReason.NOT_IMPLEMENTED);
   });
 
@@ -90,14 +91,15 @@ describe.each(Object.entries(transports))("over %s", (_name, transport) => {
     expect(err.rawMessage).not.toContain("drop table");
   });
 
-  it("answers a server-streaming RPC not built yet with UNIMPLEMENTED", async () => {
+  it("answers a server-streaming RPC with a mapped error (NOT_FOUND for an unknown order)", async () => {
     const orders = createClient(OrderService, transport());
     const err = await rejection(
       (async () => {
         for await (const _ of orders.watchOrder({ orderId: "ord1" })) void _;
       })(),
     );
-    expect(err.code).toBe(Code.Unimplemented);
+    expect(err.code).toBe(Code.NotFound);
+    expect(err.findDetails(ErrorDetailSchema)[0]?.reason).toBe(ErrorReason.NOT_FOUND);
   });
 
   it("validates a server-streaming request too", async () => {
@@ -121,7 +123,7 @@ describe("a plain @grpc/grpc-js client", () => {
     expect(res.status).toBe(ServingStatus.SERVING);
   });
 
-  it("gets typed UNIMPLEMENTED and INVALID_ARGUMENT errors with the detail in grpc-status-details-bin", async () => {
+  it("gets typed NOT_FOUND and INVALID_ARGUMENT errors with the detail in grpc-status-details-bin", async () => {
     const call = (orderId: string) =>
       grpcJsUnary("/payments.v1.OrderService/GetOrderStatus", GetOrderStatusRequestSchema, GetOrderStatusResponseSchema, {
         $typeName: "payments.v1.GetOrderStatusRequest",
@@ -132,9 +134,9 @@ describe("a plain @grpc/grpc-js client", () => {
         },
         (err: grpc.ServiceError) => err,
       );
-    const unimplemented = await call("ord1");
-    expect(unimplemented.code).toBe(grpc.status.UNIMPLEMENTED);
-    expect(unimplemented.metadata.get("grpc-status-details-bin")).toHaveLength(1);
+    const notFound = await call("ord1");
+    expect(notFound.code).toBe(grpc.status.NOT_FOUND);
+    expect(notFound.metadata.get("grpc-status-details-bin")).toHaveLength(1);
     const invalid = await call("");
     expect(invalid.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(invalid.details).toContain("order_id is required");
