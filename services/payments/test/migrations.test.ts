@@ -69,4 +69,29 @@ describe("migrations", () => {
     // int8 comes back as bigint on both backends: money never becomes a float.
     expect(row.amount_minor).toBe(10_000n);
   });
+
+  it("keep the money constraints (criterion 25): unique order id, unique refund ids and caller keys, positive amounts", async () => {
+    const { test } = await migrated(serverUp ? serverUrl : undefined);
+    const db = test.database.db;
+    const { constraints } = await describeSchema(db);
+    const has = (table: string, pattern: RegExp) => constraints.some((c) => c.table === table && pattern.test(c.definition));
+    expect(has("orders", /^PRIMARY KEY \(order_id\)$/)).toBe(true);
+    expect(has("refunds", /^UNIQUE \(unique_request_id\)$/)).toBe(true);
+    expect(has("refunds", /^UNIQUE \(caller_key\)$/)).toBe(true);
+    expect(has("refunds", /amount_minor > 0/)).toBe(true);
+    expect(has("orders", /amount_minor > 0/)).toBe(true);
+    expect(has("orders", /amount_refunded_minor <= amount_minor/)).toBe(true);
+    expect(has("idempotency_keys", /^PRIMARY KEY \(scope, key\)$/)).toBe(true);
+
+    await db.insertInto("orders").values({ order_id: "ordc1", amount_minor: 1_000n, currency: "INR", customer_id: "c1", status: "CHARGED", status_raw: "CHARGED" }).execute();
+    const refund = (refund_id: string, unique_request_id: string, caller_key: string, amount_minor: bigint) =>
+      db.insertInto("refunds").values({ refund_id, unique_request_id, order_id: "ordc1", amount_minor, currency: "INR", caller_key, request_hash: "h" }).execute();
+    await refund("rfd_a", "A1", "c/k1", 100n);
+    await expect(refund("rfd_b", "A1", "c/k2", 100n)).rejects.toThrow(/duplicate key|unique/);
+    await expect(refund("rfd_c", "A2", "c/k1", 100n)).rejects.toThrow(/duplicate key|unique/);
+    await expect(refund("rfd_d", "A3", "c/k3", 0n)).rejects.toThrow(/check constraint/);
+    await expect(refund("rfd_e", "not-alnum!", "c/k4", 1n)).rejects.toThrow(/check constraint/);
+    await refund("rfd_f", "A5", "c/k5", 1n);
+    expect(await db.selectFrom("refunds").select("refund_id").orderBy("refund_id").execute()).toEqual([{ refund_id: "rfd_a" }, { refund_id: "rfd_f" }]);
+  });
 });
