@@ -1,0 +1,80 @@
+import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
+import { findOrder, type OrderRow } from "../../db/orders-repository.js";
+import { sameMandateOptions, storeMandateOptions } from "../../domain/mandate-options.js";
+import { isTerminalOrderStatus } from "../../domain/order-status.js";
+import type { AppContext } from "../context.js";
+import { AppError } from "../errors.js";
+import { claimKey, scopeOf, type KeyRef } from "../idempotency.js";
+import { enqueueOrderSync } from "../orders/order-sync-job.js";
+import type { ProcessPayloadInput } from "./process-payload-input.js";
+
+// The one transaction of CreateProcessPayload: claim the idempotency key and
+// write (or reuse) the order row with its sync job, so the row is committed
+// before any payload leaves and before Juspay hears of the order. A refusal
+// rolls the claim back with it: nothing half-written.
+
+export type OrderClaim = { kind: "replay"; response: Uint8Array } | { kind: "claimed"; ref: KeyRef; order: OrderRow; created: boolean };
+
+export async function claimOrder(ctx: AppContext, input: ProcessPayloadInput): Promise<OrderClaim> {
+  const ref: KeyRef = { scope: scopeOf(input.caller, "CreateProcessPayload"), key: input.idempotencyKey };
+  const claim = await ctx.db.transaction().execute(async (trx): Promise<OrderClaim> => {
+    const key = await claimKey(trx, ref, input.requestHash, ctx.settings.idempotencyLockMs);
+    if (key.kind === "completed") {
+      if (key.response === null) throw new AppError("internal", ErrorReason.INTERNAL, "the stored response of this idempotency key is missing");
+      return { kind: "replay", response: key.response };
+    }
+    const inserted = await trx
+      .insertInto("orders")
+      .values({
+        order_id: input.orderId,
+        amount_minor: input.amount.minor,
+        currency: input.amount.currency,
+        customer_id: input.customerId,
+        status: "NEW",
+        status_raw: "",
+        order_type: input.mandate === null ? "PAYMENT" : "MANDATE_REGISTRATION",
+        customer_email: input.customerEmail ?? null,
+        customer_phone: input.customerPhone ?? null,
+        description: input.description ?? null,
+        return_url: input.returnUrl ?? null,
+        udfs: JSON.stringify(input.udfs),
+        mandate_options: input.mandate === null ? null : JSON.stringify(storeMandateOptions(input.mandate)),
+      })
+      .onConflict((oc) => oc.column("order_id").doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    const order = inserted ?? (await findOrder(trx, input.orderId));
+    if (order === undefined) throw new AppError("aborted", ErrorReason.IDEMPOTENCY_KEY_IN_FLIGHT, "the order changed meanwhile: retry", { retryable: true });
+    if (inserted === undefined) checkReusable(order, input);
+    // Also on reuse: the previous sync may have ended (too old), and a new attempt is coming.
+    await enqueueOrderSync(trx, ctx, input.orderId);
+    return { kind: "claimed", ref, order, created: inserted !== undefined };
+  });
+  if (claim.kind === "claimed") ctx.wakeJobs();
+  return claim;
+}
+
+/**
+ * A second payload for an existing order (the customer retries) must describe
+ * the same payment. Amount or currency differ: FAILED_PRECONDITION
+ * AMOUNT_MISMATCH (errors.proto names this case). Customer, order type or
+ * mandate terms differ: ALREADY_EXISTS ID_ALREADY_USED (the RPC's contract).
+ * Other fields (email, return_url, ...) come from our row, never the request.
+ */
+function checkReusable(order: OrderRow, input: ProcessPayloadInput): void {
+  if (order.amount_minor !== input.amount.minor || order.currency !== input.amount.currency) {
+    throw new AppError("failed_precondition", ErrorReason.AMOUNT_MISMATCH, `order ${order.order_id} exists with another amount or currency: use a new order_id`);
+  }
+  const orderType = input.mandate === null ? "PAYMENT" : "MANDATE_REGISTRATION";
+  const sameOwner = order.customer_id === input.customerId;
+  if (!sameOwner || order.order_type !== orderType || !sameMandateOptions(order.mandate_options, input.mandate)) {
+    const field = !sameOwner ? "customer_id" : "mandate";
+    const description = "differs from the existing order with this order_id: choose a new order_id";
+    throw new AppError("already_exists", ErrorReason.ID_ALREADY_USED, `order_id ${order.order_id} is already used by another order`, {
+      violations: [{ field: "order_id", rule: "custom", description: "is already used by a different order" }, { field, rule: "custom", description }],
+    });
+  }
+  if (isTerminalOrderStatus(order.status)) {
+    throw new AppError("failed_precondition", ErrorReason.ORDER_NOT_PAYABLE, `order ${order.order_id} is ${order.status}: no new payment can be started for it`);
+  }
+}

@@ -1,0 +1,67 @@
+import { SdkPayloadError, currencyDecimals } from "@payments/juspay";
+import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
+import type { PayloadFlavour } from "../../config.js";
+import type { UdfMap } from "../../db/schema.js";
+import { mandateViolations, type MandateOptions } from "../../domain/mandate-options.js";
+import type { Amount } from "../../domain/money.js";
+import { checkReturnUrl } from "../../domain/return-url.js";
+import type { AppContext } from "../context.js";
+import { AppError, fieldError } from "../errors.js";
+
+// A CreateProcessPayload request in the use case's terms, and the checks only
+// the use case can make (they need configuration or cross fields). All run
+// before any write, so a refused request leaves no row behind.
+
+export interface ProcessPayloadInput {
+  caller: string;
+  idempotencyKey: string;
+  /** Hash of the request without its key (rpc layer: requestHash). */
+  requestHash: string;
+  orderId: string;
+  amount: Amount;
+  customerId: string;
+  customerEmail?: string;
+  customerPhone?: string;
+  description?: string;
+  returnUrl?: string;
+  udfs: UdfMap;
+  /** Undefined: the configured default. */
+  flavour?: PayloadFlavour;
+  mandate: MandateOptions | null;
+}
+
+/**
+ * Reason for broken mandate rules. The contract (mandate.proto) says
+ * INVALID_ARGUMENT with INVALID_FIELD and rule `custom`; errors.proto keeps
+ * MANDATE_RULE_VIOLATED for FAILED_PRECONDITION on a registered mandate.
+ */
+export const MANDATE_OPTIONS_REASON = ErrorReason.INVALID_FIELD;
+
+export function checkProcessPayloadInput(ctx: AppContext, input: ProcessPayloadInput, now: Date): void {
+  try {
+    currencyDecimals(input.amount.currency, "amount.currency");
+  } catch (err) {
+    if (err instanceof SdkPayloadError) throw fieldError(ErrorReason.INVALID_FIELD, "amount.currency", "custom", "is not a currency Juspay payloads support");
+    throw err;
+  }
+  if (input.returnUrl !== undefined) {
+    const verdict = checkReturnUrl(input.returnUrl, ctx.settings.returnUrlOrigins);
+    if (!verdict.ok) throw fieldError(ErrorReason.RETURN_URL_NOT_ALLOWED, "return_url", "custom", verdict.description);
+  }
+  if (input.mandate !== null) {
+    const violations = mandateViolations(input.mandate, input.amount, now);
+    if (violations.length > 0) {
+      throw new AppError("invalid_argument", MANDATE_OPTIONS_REASON, `invalid request: ${violations.map((v) => `${v.field} ${v.description}`).join("; ")}`, {
+        violations: violations.map((v) => ({ field: v.field, rule: "custom", description: v.description })),
+      });
+    }
+  }
+}
+
+/** udf1..udf10 as the SDK builder wants them: in order, gaps as "". */
+export function udfList(udfs: UdfMap): string[] {
+  const list: string[] = [];
+  for (let i = 1; i <= 10; i++) list.push(udfs[`udf${i}` as keyof UdfMap] ?? "");
+  while (list.length > 0 && list[list.length - 1] === "") list.pop();
+  return list;
+}
