@@ -12,6 +12,7 @@ import type { OrderChangeFeed } from "../app/orders/order-change-feed.js";
 import type { HealthMonitor } from "../health/health-monitor.js";
 import { healthService } from "./health-service.js";
 import { orderService } from "./order-service.js";
+import { payloadService } from "./payload-service.js";
 import { reflectionServices } from "./reflection-service.js";
 import { withUnimplemented } from "./unimplemented.js";
 
@@ -29,7 +30,7 @@ export function routes(deps: RouteDependencies) {
   const served = [...PAYMENTS_SERVICES, Health, ServerReflectionV1, ServerReflectionV1Alpha];
   const reflection = reflectionServices(served);
   return (router: ConnectRouter) => {
-    router.service(PayloadService, withUnimplemented(PayloadService));
+    router.service(PayloadService, payloadService(deps.app));
     router.service(OrderService, orderService(deps.app, deps.changeFeed));
     router.service(MandateService, withUnimplemented(MandateService));
     router.service(WebhookService, withUnimplemented(WebhookService));
