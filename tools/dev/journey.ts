@@ -1,0 +1,119 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import { errorReason, type PaymentsClient } from "@payments/client";
+import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
+import { NextAction, ProcessPayloadFlavour, SdkProcessStatus } from "@payments/proto/payments/v1/payload_service_pb";
+import { OrderStatus, RefundStatus } from "@payments/proto/payments/v1/statuses_pb";
+
+// The payment journey end to end, against a running service and the Juspay
+// simulator: initiate payload -> process payload -> the simulator plays the
+// SDK and pays -> VerifySdkResult -> WatchOrder sees CHARGED -> partial
+// refund -> the sync job brings it to SUCCESS -> a refund over the remaining
+// amount is refused. `npm run demo` prints it; the journey test runs it.
+// Every step checks its answer and throws JourneyError naming the step.
+
+export class JourneyError extends Error {
+  constructor(step: string, message: string) {
+    super(`${step}: ${message}`);
+    this.name = "JourneyError";
+  }
+}
+
+export interface JourneyOptions {
+  payments: PaymentsClient;
+  /** The simulator's base URL (its /sdk/process plays the mobile SDK; its admin API moves its clock). */
+  simUrl: string;
+  orderId?: string;
+  customerId?: string;
+  /** Prints one line per step. */
+  say?: (line: string) => void;
+  /** How long to wait for the refund sync job (default 90 s). */
+  refundSyncTimeoutMs?: number;
+}
+
+export interface JourneyResult {
+  orderId: string;
+  refundId: string;
+  steps: string[];
+}
+
+const INR = (amountMinor: bigint) => ({ amountMinor, currency: "INR" });
+const rupees = (minor: bigint) => `₹${minor / 100n}.${String(minor % 100n).padStart(2, "0")}`;
+
+export async function runPaymentJourney(options: JourneyOptions): Promise<JourneyResult> {
+  const { payments, simUrl } = options;
+  const orderId = options.orderId ?? `demo${Date.now().toString(36)}`;
+  const customerId = options.customerId ?? "cust_demo";
+  const steps: string[] = [];
+  const say = (line: string) => {
+    steps.push(line);
+    options.say?.(line);
+  };
+  const check = (step: string, ok: boolean, message: string) => {
+    if (!ok) throw new JourneyError(step, message);
+  };
+
+  const initiate = await payments.payload.createInitiatePayload({ customerId });
+  check("initiate", initiate.payloadJson.includes('"initiate"'), "the initiate payload has no initiate action");
+  say(`1. CreateInitiatePayload: requestId ${initiate.requestId}, merchant ${initiate.merchantId}, ${initiate.signature ? `signed with key ${initiate.merchantKeyId}` : "unsigned"}`);
+
+  const amount = 10_000n;
+  const processed = await payments.payload.createProcessPayload({
+    idempotencyKey: `${orderId}-process`,
+    orderId,
+    amount: INR(amount),
+    customerId,
+    description: "Demo order",
+    flavour: ProcessPayloadFlavour.SIGNATURE,
+  });
+  const signed = processed.flavourDetails.case === "signed" ? processed.flavourDetails.value : undefined;
+  check("process", signed !== undefined && signed.signature !== "", "no signed orderDetails in the process payload");
+  say(`2. CreateProcessPayload: order ${orderId} for ${rupees(amount)} written, orderDetails signed (key ${signed?.merchantKeyId}, signature ${signed?.signature.slice(0, 16)}…)`);
+
+  const sdk = await fetch(`${simUrl}/sdk/process`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ process_payload: processed.payloadJson, payment_method_type: "UPI", vpa: "success@upi" }),
+  });
+  const result = (await sdk.json()) as { payload?: { status?: string }; errorMessage?: string };
+  check("sdk", sdk.ok && result.payload?.status === "charged", `the simulated SDK answered ${sdk.status} ${result.payload?.status ?? ""} ${result.errorMessage ?? ""}`);
+  say(`3. The simulator plays the SDK: signature verified, customer pays by UPI, process_result status "${result.payload?.status}"`);
+
+  const verified = await payments.payload.verifySdkResult({ orderId, reportedStatus: SdkProcessStatus.CHARGED, reportedStatusRaw: "charged" });
+  check("verify", verified.order?.status === OrderStatus.CHARGED && verified.nextAction === NextAction.SHOW_SUCCESS, `truth ${OrderStatus[verified.order?.status ?? 0]}, next action ${NextAction[verified.nextAction]}`);
+  check("verify", verified.amountVerified, "amount not verified against our row");
+  say(`4. VerifySdkResult: Juspay's order status says CHARGED, amount verified, next action SHOW_SUCCESS`);
+
+  let watched: OrderStatus | undefined;
+  for await (const update of payments.order.watchOrder({ orderId }, { timeoutMs: 10_000 })) watched = update.order?.status;
+  check("watch", watched === OrderStatus.CHARGED, `WatchOrder ended at ${OrderStatus[watched ?? 0]}`);
+  say(`5. WatchOrder: CHARGED (terminal), stream ended`);
+
+  const refundAmount = 4_000n;
+  const refunded = await payments.order.refundOrder({ idempotencyKey: `${orderId}-refund-1`, orderId, amount: INR(refundAmount), reason: "demo partial refund" });
+  const refund = refunded.refund;
+  check("refund", refund !== undefined && refund.status === RefundStatus.PENDING, `refund answered ${RefundStatus[refund?.status ?? 0]}`);
+  say(`6. RefundOrder ${rupees(refundAmount)}: ${refund!.refundId} PENDING, unique_request_id ${refund!.uniqueRequestId}`);
+
+  // Juspay settles refunds in minutes: move the simulator's clock, then let our sync job notice.
+  await fetch(`${simUrl}/__admin/clock/advance`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ms: 6 * 60_000 }) });
+  const until = Date.now() + (options.refundSyncTimeoutMs ?? 90_000);
+  let status = RefundStatus.PENDING;
+  while (status === RefundStatus.PENDING && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 250));
+    // ListRefunds reads only our database: SUCCESS here is the sync job's work.
+    const list = await payments.order.listRefunds({ orderId });
+    status = list.refunds.find((r) => r.refundId === refund!.refundId)?.status ?? status;
+  }
+  check("refund sync", status === RefundStatus.SUCCESS, `refund is ${RefundStatus[status]} after the wait`);
+  say(`7. Refund sync job: Juspay settled it, our row is SUCCESS`);
+
+  const over = await payments.order
+    .refundOrder({ idempotencyKey: `${orderId}-refund-2`, orderId, amount: INR(amount - refundAmount + 1n) })
+    .then(
+      () => undefined,
+      (e: unknown) => ConnectError.from(e),
+    );
+  check("over-refund", over?.code === Code.FailedPrecondition && errorReason(over) === ErrorReason.REFUND_EXCEEDS_REFUNDABLE, `answered ${over ? Code[over.code] : "OK"}`);
+  say(`8. RefundOrder ${rupees(amount - refundAmount + 1n)} (more than the ${rupees(amount - refundAmount)} left): FAILED_PRECONDITION REFUND_EXCEEDS_REFUNDABLE, nothing sent to Juspay`);
+  return { orderId, refundId: refund!.refundId, steps };
+}
