@@ -20,6 +20,13 @@ import { sendRefund } from "./send-refund.js";
 // 4. The key is completed, linked to the refund row: every replay answers
 //    the refund's current state, with no Juspay call.
 
+/**
+ * Time kept back from the caller's deadline after the Juspay call, to record
+ * the outcome and answer: a PENDING answer that arrives is better than a
+ * DEADLINE_EXCEEDED that leaves the caller guessing.
+ */
+const WRITE_BACK_MS = 250;
+
 export type RefundOrderResult =
   | { refund: RefundRow }
   /** A completed key with no refund linked (not written by this code, kept for safety): the stored response. */
@@ -42,7 +49,8 @@ export async function refundOrder(ctx: AppContext, request: RefundRequest, budge
   let refund = prepared.refund;
   // A taken-over call whose refund Juspay already holds (or that is settled) needs no new POST.
   if (!needsNoSync(refund.status) && !refund.acknowledged) {
-    refund = (await sendRefund(ctx, refund, order.customer_id, budget)).refund;
+    const sendBudget = budget.deadline === undefined ? budget : { ...budget, deadline: budget.deadline - WRITE_BACK_MS };
+    refund = (await sendRefund(ctx, refund, order.customer_id, sendBudget)).refund;
   }
   await completeKey(ctx.db, ref, encode(refund), refund.refund_id);
   return { refund };
