@@ -1,5 +1,6 @@
 import type { DescMessage, Message } from "@bufbuild/protobuf";
-import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import type { ConnectError} from "@connectrpc/connect";
+import { Code, type Interceptor } from "@connectrpc/connect";
 import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import type { Logger } from "../logger.js";
 import { toConnectError } from "./error-map.js";
