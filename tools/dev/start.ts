@@ -3,6 +3,9 @@
 // production), with its output prefixed by its name. Ctrl-C stops them all
 // gracefully. Environment variables set by the caller override the defaults.
 import { spawn, type ChildProcess } from "node:child_process";
+import { createPublicKey, generateKeyPairSync } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -18,6 +21,48 @@ const simUrl = `http://127.0.0.1:${simPort}`;
 const simApiKey = "sim_test_api_key";
 const simMerchant = "sim_merchant";
 
+// A development signing key for signature-flavour payloads: generated once,
+// kept in .data/ (owner-only), its public half registered with the simulator
+// as Juspay's dashboard would hold it. Never a production key.
+const signingKeyFile = join(root, ".data", "dev-signing-key.pem");
+const signingKeyId = "dev_key_1";
+
+function devSigningKeyPem(): string {
+  if (!existsSync(signingKeyFile)) {
+    mkdirSync(join(root, ".data"), { recursive: true });
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    writeFileSync(signingKeyFile, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
+  }
+  chmodSync(signingKeyFile, 0o600);
+  return readFileSync(signingKeyFile, "utf8");
+}
+
+/** The private key the service will sign with: the caller's (inline or file) or the development one. */
+function effectiveSigningKeyPem(): string {
+  const inline = process.env.JUSPAY_SIGNING_KEY;
+  if (inline !== undefined) return inline.replace(/\\n/g, "\n");
+  const file = process.env.JUSPAY_SIGNING_KEY_FILE;
+  return file !== undefined ? readFileSync(file, "utf8") : devSigningKeyPem();
+}
+
+/** Registers the signing key's public half with the simulator (which plays the SDK and checks signatures). */
+async function registerSigningKey(): Promise<boolean> {
+  let publicKeyPem: string;
+  try {
+    publicKeyPem = createPublicKey(effectiveSigningKeyPem()).export({ type: "spki", format: "pem" }).toString();
+  } catch {
+    // Never echo the key or the reason (OpenSSL messages may quote it).
+    process.stdout.write("[juspay-sim] the signing key cannot be read as a PEM private key\n");
+    return false;
+  }
+  const res = await fetch(`${simUrl}/__admin/merchant-keys`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ keyId: env("JUSPAY_SIGNING_KEY_ID", signingKeyId), publicKeyPem }),
+  }).catch(() => undefined);
+  return res?.ok === true;
+}
+
 interface Part {
   name: string;
   entry: string;
@@ -25,6 +70,8 @@ interface Part {
   env: Record<string, string>;
   /** Resolves once the part answers. */
   ready: () => Promise<boolean>;
+  /** Runs once the part is ready, before the next one starts; false stops the stack. */
+  afterReady?: () => Promise<boolean>;
   describe: string[];
 }
 
@@ -35,6 +82,7 @@ const parts: Part[] = [
     args: ["--port", simPort, "--api-key", simApiKey, "--merchant-id", simMerchant, "--state-file", ".data/juspay-sim.json"],
     env: {},
     ready: async () => (await fetch(`${simUrl}/__admin/health`).catch(() => undefined))?.ok === true,
+    afterReady: registerSigningKey,
     describe: [
       `Juspay API (simulated) on ${simUrl}  (API key ${simApiKey}, merchant ${simMerchant})`,
       `admin:   curl -s ${simUrl}/__admin/counters   (faults, clock, webhooks: tools/juspay-sim/README.md)`,
@@ -51,6 +99,13 @@ const parts: Part[] = [
       JUSPAY_BASE_URL: env("JUSPAY_BASE_URL", simUrl),
       JUSPAY_API_KEY: env("JUSPAY_API_KEY", simApiKey),
       JUSPAY_MERCHANT_ID: env("JUSPAY_MERCHANT_ID", simMerchant),
+      JUSPAY_CLIENT_ID: env("JUSPAY_CLIENT_ID", "sim_client"),
+      // The development key (see devSigningKeyPem); an inline JUSPAY_SIGNING_KEY from the caller wins.
+      ...(process.env.JUSPAY_SIGNING_KEY === undefined && {
+        JUSPAY_SIGNING_KEY_FILE: env("JUSPAY_SIGNING_KEY_FILE", signingKeyFile),
+        JUSPAY_SIGNING_KEY_ID: env("JUSPAY_SIGNING_KEY_ID", signingKeyId),
+      }),
+      RETURN_URL_ALLOWED_ORIGINS: env("RETURN_URL_ALLOWED_ORIGINS", "https://shop.example.com"),
     },
     ready: () => healthy(serviceUrl),
     describe: [
@@ -58,6 +113,9 @@ const parts: Part[] = [
       `database: ${process.env.DATABASE_URL ? "DATABASE_URL" : `PGlite in ${env("PGLITE_DATA_DIR", ".data/pglite")}`}`,
       `health:  curl -s -H 'content-type: application/json' -d '{}' ${serviceUrl}/grpc.health.v1.Health/Check`,
       `a call:  curl -s -H 'content-type: application/json' -d '{"orderId":"ord1"}' ${serviceUrl}/payments.v1.OrderService/GetOrderStatus`,
+      `payload: curl -s -H 'content-type: application/json' -d '{"idempotencyKey":"demo-key-1","orderId":"ord1","amount":{"amountMinor":"10000","currency":"INR"},"customerId":"c1"}' ${serviceUrl}/payments.v1.PayloadService/CreateProcessPayload`,
+      `SDK:     POST its payloadJson to ${simUrl}/sdk/process as {"process_payload": <payloadJson>}`,
+      `signing: key ${process.env.JUSPAY_SIGNING_KEY === undefined ? `${env("JUSPAY_SIGNING_KEY_ID", signingKeyId)} from ${env("JUSPAY_SIGNING_KEY_FILE", signingKeyFile)}` : "from JUSPAY_SIGNING_KEY"}; return URLs from ${env("RETURN_URL_ALLOWED_ORIGINS", "https://shop.example.com")}`,
       `gRPC:    npx buf curl --protocol grpc --http2-prior-knowledge --list-services ${serviceUrl}`,
     ],
   },
@@ -129,6 +187,10 @@ for (const part of parts) {
     }
     await sleep(250);
   }
+  if (!stopping && part.afterReady && !(await part.afterReady())) {
+    process.stdout.write(`[${part.name}] setup after start failed\n`);
+    await stop(1);
+  }
 }
 
 if (!stopping) {
@@ -138,6 +200,6 @@ if (!stopping) {
   }
   process.stdout.write(
     "\n  not in the stack yet: the webhook bridge.\n" +
-      "  payments.v1 RPCs validate their requests, then answer UNIMPLEMENTED until built.\n\nCtrl-C stops everything.\n",
+      "  OrderService.GetOrderStatus and PayloadService work; other payments.v1 RPCs validate their requests, then answer UNIMPLEMENTED until built.\n\nCtrl-C stops everything.\n",
   );
 }
