@@ -48,6 +48,10 @@ export interface JobsConfig {
   enabled: boolean;
   pollIntervalMs: number;
   concurrency: number;
+  /** A job's handler is aborted after this long. */
+  timeoutMs?: number;
+  /** A job left running this long (its process died) is run again; must exceed timeoutMs. */
+  rescueAfterMs?: number;
 }
 
 export interface Config {
@@ -91,10 +95,15 @@ export function loadConfig(env: Env = process.env): Config {
     apiVersion: read.pattern("JUSPAY_API_VERSION", /^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD", "2023-06-30"),
   };
   const payments = readPayments(read, mode);
+  const jobTimeoutMs = read.integer("JOBS_TIMEOUT_MS", 60_000, 1_000, 3_600_000);
+  const jobRescueAfterMs = read.integer("JOBS_RESCUE_AFTER_MS", 5 * 60_000, 2_000, 24 * 3_600_000);
+  if (jobRescueAfterMs <= jobTimeoutMs) read.problem("JOBS_RESCUE_AFTER_MS", "must be greater than JOBS_TIMEOUT_MS (a job still running must not be started twice)");
   const jobs: JobsConfig = {
     enabled: read.oneOf("JOBS_ENABLED", ["true", "false"] as const, "true") === "true",
     pollIntervalMs: read.integer("JOBS_POLL_INTERVAL_MS", 1_000, 10, 60_000),
     concurrency: read.integer("JOBS_CONCURRENCY", 10, 1, 100),
+    timeoutMs: jobTimeoutMs,
+    rescueAfterMs: jobRescueAfterMs,
   };
   const shutdownGraceMs = read.integer("SHUTDOWN_GRACE_MS", 10_000, 0, 600_000);
   const maxMessageBytes = read.integer("MAX_MESSAGE_BYTES", 256 * 1024, 1024, 64 * 1024 * 1024);

@@ -69,6 +69,8 @@ export function createService(options: ServiceOptions): ServiceParts {
       new JobWorker(db, {
         pollIntervalMs: config.jobs.pollIntervalMs,
         concurrency: config.jobs.concurrency,
+        jobTimeoutMs: config.jobs.timeoutMs,
+        rescueAfterMs: config.jobs.rescueAfterMs,
         onError: (err) => logger.warn({ err: describe(err) }, "job worker error"),
       }),
       app,

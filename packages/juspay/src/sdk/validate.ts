@@ -99,8 +99,8 @@ function checkReturnUrl(value: unknown): void {
   if (url.protocol !== "https:" && url.protocol !== "http:") throw new SdkPayloadError("order.returnUrl", "must be an http(s) URL");
 }
 
-// rule_value ranges per frequency (reference §2.8); undefined = no rule_value allowed.
-const RULE_VALUE_MAX: Partial<Record<SdkMandate["frequency"], number>> = {
+/** Largest mandate rule_value per frequency (reference §2.8); absent = no rule_value allowed. */
+export const MANDATE_RULE_VALUE_MAX: Readonly<Partial<Record<SdkMandate["frequency"], number>>> = {
   WEEKLY: 7,
   FORTNIGHTLY: 16,
   MONTHLY: 31,
@@ -125,7 +125,7 @@ export function checkMandate(mandate: SdkMandate, orderAmountMinor: number | big
     throw new SdkPayloadError("mandate.maxAmountMinor", "must be at least the order amount when amountRule is FIXED");
   }
   if (!MANDATE_FREQUENCIES.includes(mandate.frequency)) throw new SdkPayloadError("mandate.frequency", `must be one of ${MANDATE_FREQUENCIES.join(", ")}`);
-  const ruleMax = RULE_VALUE_MAX[mandate.frequency];
+  const ruleMax = MANDATE_RULE_VALUE_MAX[mandate.frequency];
   if (mandate.ruleValue !== undefined) {
     if (ruleMax === undefined) throw new SdkPayloadError("mandate.ruleValue", `must not be set for ${mandate.frequency}`);
     if (!Number.isInteger(mandate.ruleValue) || mandate.ruleValue < 1 || mandate.ruleValue > ruleMax) {

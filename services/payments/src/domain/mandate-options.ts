@@ -1,4 +1,4 @@
-import type { MandateFrequency, SdkMandate } from "@payments/juspay";
+import { MANDATE_RULE_VALUE_MAX, type MandateFrequency, type SdkMandate } from "@payments/juspay";
 import type { Amount } from "./money.js";
 
 // Mandate registration options of a payment (reference §2.8, proto
@@ -28,16 +28,6 @@ export interface MandateViolation {
   description: string;
 }
 
-// rule_value ranges per frequency; absent = rule_type/rule_value must be unset.
-const RULE_VALUE_MAX: Partial<Record<MandateFrequency, number>> = {
-  WEEKLY: 7,
-  FORTNIGHTLY: 16,
-  MONTHLY: 31,
-  BIMONTHLY: 31,
-  QUARTERLY: 31,
-  HALFYEARLY: 31,
-  YEARLY: 31,
-};
 
 const IST_OFFSET_MS = 5.5 * 3_600_000;
 const istDay = (ms: number): number => Math.floor((ms + IST_OFFSET_MS) / 86_400_000);
@@ -50,7 +40,7 @@ export function mandateViolations(m: MandateOptions, order: Amount, now: Date): 
   if (m.maxAmount.currency !== order.currency) add("max_amount.currency", "must be the order's currency");
   // The contract (MandateOptions) asks this for both amount rules; Juspay itself insists on it for FIXED.
   else if (m.maxAmount.minor < order.minor) add("max_amount", `must not be below the order amount${m.amountRule === "FIXED" ? " (amount_rule FIXED)" : ""}`);
-  const ruleMax = RULE_VALUE_MAX[m.frequency];
+  const ruleMax = MANDATE_RULE_VALUE_MAX[m.frequency];
   if (ruleMax === undefined) {
     if (m.ruleType !== undefined) add("rule_type", `must be unset for frequency ${m.frequency}`);
     if (m.ruleValue !== undefined) add("rule_value", `must be unset for frequency ${m.frequency}`);

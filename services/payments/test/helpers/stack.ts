@@ -1,5 +1,4 @@
 import { generateKeyPairSync } from "node:crypto";
-import { Writable } from "node:stream";
 import { createClient, type Client, type Transport } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { startSimulator, type Simulator } from "@payments/juspay-sim";
@@ -12,6 +11,7 @@ import { migrateToLatest } from "../../src/db/migrate.js";
 import { createLogger } from "../../src/logger.js";
 import { startServer, type RunningServer } from "../../src/server.js";
 import { createService, type ServiceParts } from "../../src/service.js";
+import { captureLogs } from "./log-capture.js";
 import { openTestDatabase, type TestDatabase } from "./test-database.js";
 
 // The whole stack for integration tests: the Juspay simulator (in this
@@ -81,13 +81,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   sim.registerMerchantKey(SIGNING_KEY_ID, key.publicKeyPem);
   const database = await openTestDatabase();
   await migrateToLatest(database.database.db);
-  const logs: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString("utf8").split("\n")) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
+  const { sink, logs } = captureLogs();
   const logger = createLogger("info", sink);
   const config = {
     juspay: { baseUrl: sim.url, apiKey: sim.options.apiKey, merchantId: sim.options.merchantId, apiVersion: "2023-06-30" },

@@ -1,9 +1,9 @@
-import { Writable } from "node:stream";
 import { migrateToLatest } from "../../src/db/migrate.js";
 import { createLogger } from "../../src/logger.js";
 import { startServer, type RunningServer } from "../../src/server.js";
 import { createService } from "../../src/service.js";
 import { DEFAULT_TEST_SETTINGS } from "./stack.js";
+import { captureLogs } from "./log-capture.js";
 import { openTestDatabase, type TestDatabase } from "./test-database.js";
 
 export interface TestServer {
@@ -22,13 +22,7 @@ export interface TestServer {
 export async function startTestServer(): Promise<TestServer> {
   const database = await openTestDatabase();
   await migrateToLatest(database.database.db);
-  const logs: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString("utf8").split("\n")) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
+  const { sink, logs } = captureLogs();
   const logger = createLogger("info", sink);
   // No Juspay behind this server (nothing listens on port 9): tests of the transport and health only.
   const service = createService({
