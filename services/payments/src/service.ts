@@ -6,6 +6,7 @@ import { OrderChangeFeed } from "./app/orders/order-change-feed.js";
 import type { JuspayApi } from "./app/ports.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/database.js";
+import { egressGuardedFetch } from "./egress-guard.js";
 import { registerJobs } from "./jobs/registry.js";
 import { JobWorker } from "./jobs/worker.js";
 import type { Logger } from "./logger.js";
@@ -46,6 +47,7 @@ export function createService(options: ServiceOptions): ServiceParts {
       merchantId: config.juspay.merchantId,
       version: config.juspay.apiVersion,
       logger: logger.child({ component: "juspay" }),
+      fetch: egressGuardedFetch(config.juspay.baseUrl, (origin) => logger.error({ origin }, "outbound request to a host other than Juspay refused")),
     });
   const keys = config.payments.signingKeys;
   const changeFeed = new OrderChangeFeed(db, {

@@ -87,6 +87,8 @@ describe("return_url allow-list (criterion 37)", () => {
     it(`accepts ${url} and never fetches it`, async () => {
       const res = await call({ returnUrl: url });
       expect(res.orderId).not.toBe("");
+      // The only HTTP client is Juspay's, behind the egress guard: nothing tried to reach the URL.
+      expect(stack.logs.filter((l) => l.msg === "outbound request to a host other than Juspay refused")).toEqual([]);
     });
   }
 });
