@@ -106,6 +106,9 @@ const parts: Part[] = [
         JUSPAY_SIGNING_KEY_ID: env("JUSPAY_SIGNING_KEY_ID", signingKeyId),
       }),
       RETURN_URL_ALLOWED_ORIGINS: env("RETURN_URL_ALLOWED_ORIGINS", "https://shop.example.com"),
+      // Quicker syncs than production's minute, so the demo's refund settles in seconds.
+      REFUND_SYNC_DELAY_MS: env("REFUND_SYNC_DELAY_MS", "3000"),
+      ORDER_SYNC_DELAY_MS: env("ORDER_SYNC_DELAY_MS", "10000"),
     },
     ready: () => healthy(serviceUrl),
     describe: [
@@ -117,6 +120,7 @@ const parts: Part[] = [
       `SDK:     POST its payloadJson to ${simUrl}/sdk/process as {"process_payload": <payloadJson>}`,
       `signing: key ${process.env.JUSPAY_SIGNING_KEY === undefined ? `${env("JUSPAY_SIGNING_KEY_ID", signingKeyId)} from ${env("JUSPAY_SIGNING_KEY_FILE", signingKeyFile)}` : "from JUSPAY_SIGNING_KEY"}; return URLs from ${env("RETURN_URL_ALLOWED_ORIGINS", "https://shop.example.com")}`,
       `gRPC:    npx buf curl --protocol grpc --http2-prior-knowledge --list-services ${serviceUrl}`,
+      `demo:    npm run demo   (a whole payment and refund, step by step, in another terminal)`,
     ],
   },
 ];
@@ -200,6 +204,6 @@ if (!stopping) {
   }
   process.stdout.write(
     "\n  not in the stack yet: the webhook bridge.\n" +
-      "  OrderService.GetOrderStatus and PayloadService work; other payments.v1 RPCs validate their requests, then answer UNIMPLEMENTED until built.\n\nCtrl-C stops everything.\n",
+      "  PayloadService and OrderService work (try `npm run demo`); MandateService and WebhookService validate their requests, then answer UNIMPLEMENTED until built.\n\nCtrl-C stops everything.\n",
   );
 }
