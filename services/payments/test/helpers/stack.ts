@@ -6,6 +6,8 @@ import { MandateService } from "@payments/proto/payments/v1/mandate_service_pb";
 import { OrderService } from "@payments/proto/payments/v1/order_service_pb";
 import { PayloadService } from "@payments/proto/payments/v1/payload_service_pb";
 import { WebhookService } from "@payments/proto/payments/v1/webhook_service_pb";
+import { JuspayClient } from "@payments/juspay";
+import type { JuspayApi } from "../../src/app/ports.js";
 import type { PaymentsSettings } from "../../src/config.js";
 import { migrateToLatest } from "../../src/db/migrate.js";
 import { createLogger } from "../../src/logger.js";
@@ -42,6 +44,8 @@ export interface StackOptions {
   jobs?: boolean;
   /** Simulated seconds per real second (default 1e-6: the simulated clock only moves when the test advances it). */
   timeScale?: number;
+  /** Wraps the service's Juspay client (given the simulator's URL), to misbehave in ways the simulator cannot. */
+  wrapJuspay?: (real: JuspayApi) => JuspayApi;
 }
 
 export interface Stack {
@@ -88,7 +92,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     payments: { ...DEFAULT_TEST_SETTINGS, signingKeys: [{ keyId: SIGNING_KEY_ID, privateKeyPem: key.privateKeyPem }], ...options.settings },
     jobs: { enabled: options.jobs ?? true, pollIntervalMs: 50, concurrency: 10 },
   };
-  const service = createService({ config, database: database.database, logger, changePollIntervalMs: 100 });
+  const juspay = options.wrapJuspay?.(new JuspayClient({ baseUrl: sim.url, apiKey: sim.options.apiKey, merchantId: sim.options.merchantId }));
+  const service = createService({ config, database: database.database, logger, changePollIntervalMs: 100, juspay });
   const server = await startServer({
     config: { host: "127.0.0.1", port: 0, shutdownGraceMs: 2_000, maxMessageBytes: 256 * 1024 },
     database: database.database,

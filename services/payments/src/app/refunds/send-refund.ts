@@ -52,7 +52,7 @@ export async function sendRefund(ctx: AppContext, refund: RefundRow, customerId:
       ctx.logger.info({ refundId: refund.refund_id, orderId: refund.order_id }, "Juspay answered duplicate.call: reconciling from order status");
       return { refund: await reconcile(ctx, refund, budget), result: "reconciled" };
     }
-    if (isDefiniteRejection(err)) return { refund: await markRejected(ctx, refund, err), result: "rejected" };
+    if (isDefiniteRejection(err)) return rejectUnlessHeld(ctx, refund, err, budget);
     if (err.kind === "authentication" || err.kind === "authorization") ctx.alerts.inc("juspay_auth_failed");
     ctx.logger.warn({ refundId: refund.refund_id, orderId: refund.order_id, err: err.toJSON() }, "refund outcome unknown: left PENDING for the refund sync job");
     return { refund: await current(ctx, refund), result: "unknown" };
@@ -68,6 +68,20 @@ function isDefiniteRejection(err: JuspayError): boolean {
 export async function reconcile(ctx: AppContext, refund: RefundRow, budget: CallBudget): Promise<RefundRow> {
   const refreshed = await refreshOrder(ctx, refund.order_id, budget);
   return refreshed.refunds.find((r) => r.refund_id === refund.refund_id) ?? (await current(ctx, refund));
+}
+
+/**
+ * Before failing a refund on a rejection, look once more: an earlier attempt
+ * (lost answer, another process before a crash) may have created it, and
+ * Juspay may check the amount before the id. Failed only when a fresh order
+ * status does not show our id; if Juspay cannot say, it stays PENDING.
+ */
+async function rejectUnlessHeld(ctx: AppContext, refund: RefundRow, err: JuspayError, budget: CallBudget): Promise<Sent> {
+  const refreshed = await refreshOrder(ctx, refund.order_id, budget);
+  const row = refreshed.refunds.find((r) => r.refund_id === refund.refund_id) ?? (await current(ctx, refund));
+  if (row.acknowledged) return { refund: row, result: "reconciled" };
+  if (refreshed.stale !== null) return { refund: row, result: "unknown" };
+  return { refund: await markRejected(ctx, refund, err), result: "rejected" };
 }
 
 async function markRejected(ctx: AppContext, refund: RefundRow, err: JuspayError): Promise<RefundRow> {
