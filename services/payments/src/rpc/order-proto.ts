@@ -7,7 +7,7 @@ import { OrderStatus, RefundStatus } from "@payments/proto/payments/v1/statuses_
 import type { StaleReason as AppStaleReason } from "../app/orders/refresh-order.js";
 import type { OrderRow, RefundRow } from "../db/orders-repository.js";
 import { isTerminalOrderStatus } from "../domain/order-status.js";
-import { countsAgainstRefundable } from "../domain/refund-status.js";
+import { refundableMinor } from "../domain/refundable.js";
 
 // Our rows as payments.v1 messages. Status names are stored without their
 // enum prefix; a name the proto does not have becomes UNKNOWN (raw kept).
@@ -56,14 +56,6 @@ export function refundToProto(row: RefundRow): Refund {
     updateTime: timestampFromDate(row.updated_at),
     settleTime: row.settled_at ? timestampFromDate(row.settled_at) : undefined,
   });
-}
-
-/** What may still be refunded: the amount less every refund not known to have failed (and less what Juspay reports refunded). */
-export function refundableMinor(order: OrderRow, refunds: RefundRow[]): bigint {
-  const ours = refunds.filter((r) => countsAgainstRefundable(r.status)).reduce((sum, r) => sum + r.amount_minor, 0n);
-  const taken = ours > order.amount_refunded_minor ? ours : order.amount_refunded_minor;
-  const left = order.amount_minor - taken;
-  return left > 0n ? left : 0n;
 }
 
 export function orderToProto(row: OrderRow, refunds: RefundRow[]): Order {

@@ -2,7 +2,7 @@ import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import type { Transaction } from "kysely";
 import { lockOrder, refundsOfOrder, type RefundRow } from "../../db/orders-repository.js";
 import type { DatabaseSchema } from "../../db/schema.js";
-import { refundableMinor } from "../../rpc/order-proto.js";
+import { refundableMinor } from "../../domain/refundable.js";
 import { deriveUniqueRequestId, refundIdFor } from "../../domain/unique-request-id.js";
 import { enqueue } from "../../jobs/queue.js";
 import { JOB_KINDS, type RefundSyncPayload } from "../../jobs/kinds.js";
