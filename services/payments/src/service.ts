@@ -2,12 +2,14 @@ import { JuspayClient, SigningKeys } from "@payments/juspay";
 import { AlertCounters } from "./app/alert-counters.js";
 import type { AppContext } from "./app/context.js";
 import { ensureIdempotencyCleanup } from "./app/idempotency-cleanup-job.js";
+import { ensureWebhookSweep } from "./app/webhooks/webhook-sweep-job.js";
 import { OrderChangeFeed } from "./app/orders/order-change-feed.js";
 import type { JuspayApi } from "./app/ports.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/database.js";
 import { egressGuardedFetch } from "./egress-guard.js";
 import { registerJobs } from "./jobs/registry.js";
+import { eventSubjectEncoder } from "./rpc/event-subjects.js";
 import { JobWorker } from "./jobs/worker.js";
 import type { Logger } from "./logger.js";
 
@@ -64,6 +66,7 @@ export function createService(options: ServiceOptions): ServiceParts {
     logger,
     alerts: new AlertCounters(),
     orderChanges: changeFeed,
+    eventSubjects: eventSubjectEncoder,
     wakeJobs: () => worker?.wake(),
   };
   if (config.jobs.enabled) {
@@ -85,6 +88,7 @@ export function createService(options: ServiceOptions): ServiceParts {
     async start() {
       if (worker === null) return;
       await ensureIdempotencyCleanup(db);
+      await ensureWebhookSweep(db);
       worker.start();
     },
     async stop(graceMs) {

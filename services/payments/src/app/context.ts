@@ -4,6 +4,7 @@ import type { PaymentsSettings } from "../config.js";
 import type { DatabaseSchema } from "../db/schema.js";
 import type { Logger } from "../logger.js";
 import type { AlertCounters } from "./alert-counters.js";
+import type { EventSubjectEncoder } from "./events/payment-events.js";
 import type { JuspayApi } from "./ports.js";
 
 /** Tells WatchOrder streams (here and on other replicas) that an order changed. */
@@ -24,6 +25,8 @@ export interface AppContext {
   logger: Logger;
   alerts: AlertCounters;
   orderChanges: OrderChangeNotifier;
+  /** Turns rows into the payments.v1 messages stored with payment events. */
+  eventSubjects: EventSubjectEncoder;
   /** Asks the local job worker to look for due jobs now (after an enqueue). */
   wakeJobs(): void;
 }

@@ -111,10 +111,63 @@ export interface JobsTable {
   finished_at: Date | null;
 }
 
+export type PaymentEventSubjectKind = "order" | "refund" | "mandate" | "notification";
+
+export interface PaymentEventsTable {
+  cursor: Generated<bigint>;
+  event_id: string;
+  /** PaymentEventType name without its prefix, e.g. ORDER_CHARGED. */
+  type: string;
+  order_id: string | null;
+  mandate_id: string | null;
+  customer_id: string | null;
+  subject_kind: PaymentEventSubjectKind;
+  subject: Uint8Array;
+  webhook_event_id: string | null;
+  occurred_at: ColumnType<Date, never, never>;
+}
+
+/** WebhookEventState name without its prefix. */
+export type WebhookEventStateName = "RECEIVED" | "PROCESSED" | "UNMATCHED" | "FAILED" | "IGNORED" | "MALFORMED";
+
+export interface WebhookEventsTable {
+  /** whe_<base62>. */
+  event_id: string;
+  /** "evt:<Juspay event id>" or "sha256:<hex of the body>"; unique. */
+  dedup_key: string;
+  /** Juspay's event `id`; unique when present. */
+  juspay_event_id: string | null;
+  event_name: string;
+  order_id: string | null;
+  mandate_id: string | null;
+  state: ColumnType<WebhookEventStateName, WebhookEventStateName | undefined, WebhookEventStateName>;
+  /** The raw body as received (at most 256 KiB); may hold customer PII. */
+  body: Uint8Array;
+  juspay_create_time: Date | null;
+  receive_time: ColumnType<Date, Date | undefined, Date>;
+  process_time: Date | null;
+  delivery_count: ColumnType<number, number | undefined, number>;
+  attempt_count: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+}
+
+export interface WebhookDeadLettersTable {
+  /** SHA-256 of the body, lower-case hex. */
+  body_hash: string;
+  body: Uint8Array;
+  reason: string;
+  first_seen: ColumnType<Date, Date | undefined, Date>;
+  last_seen: ColumnType<Date, Date | undefined, Date>;
+  count: ColumnType<number, number | undefined, number>;
+}
+
 export interface DatabaseSchema {
   orders: OrdersTable;
   refunds: RefundsTable;
   idempotency_keys: IdempotencyKeysTable;
+  payment_events: PaymentEventsTable;
   jobs: JobsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_dead_letters: WebhookDeadLettersTable;
 }
 

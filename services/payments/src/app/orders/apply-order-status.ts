@@ -4,9 +4,11 @@ import type { Transaction, Updateable } from "kysely";
 import { lockOrder, refundsOfOrder, type OrderRow, type RefundRow } from "../../db/orders-repository.js";
 import type { DatabaseSchema, OrdersTable, RefundsTable } from "../../db/schema.js";
 import { integrityIssue } from "../../domain/integrity.js";
+import { orderEventType, refundEventType, type RefundEventType } from "../../domain/payment-event-types.js";
 import { isMoneyMovingStatus, mayTransition } from "../../domain/order-status.js";
 import { isFinalRefundStatus, mayTransitionRefund } from "../../domain/refund-status.js";
 import type { AppContext } from "../context.js";
+import { appendOrderEvent, appendRefundEvent } from "../events/payment-events.js";
 import { AppError } from "../errors.js";
 
 // Applies an order as Juspay reports it (order status answer, refund answer)
@@ -75,10 +77,13 @@ export async function applyInTransaction(ctx: AppContext, trx: Transaction<Datab
 
   const refunds = await refundsOfOrder(trx, row.order_id);
   const updatedRefunds: RefundRow[] = [];
+  const refundEvents: [RefundEventType, RefundRow][] = [];
   for (const refund of refunds) {
     const seen = reported.refunds.find((r) => r.uniqueRequestId === refund.unique_request_id);
     const next = seen === undefined || flagged ? refund : await applyRefund(ctx, trx, refund, seen, now);
     if (next !== refund) changed = true;
+    const event = refundEventType(refund.status, next.status);
+    if (event !== null) refundEvents.push([event, next]);
     updatedRefunds.push(next);
   }
 
@@ -87,6 +92,9 @@ export async function applyInTransaction(ctx: AppContext, trx: Transaction<Datab
     patch.updated_at = now;
   }
   const order = await trx.updateTable("orders").set(patch).where("order_id", "=", row.order_id).returningAll().executeTakeFirstOrThrow();
+  const orderEvent = orderEventType(row.status, order.status);
+  if (orderEvent !== null) await appendOrderEvent(trx, ctx.eventSubjects, orderEvent, order, updatedRefunds);
+  for (const [type, refund] of refundEvents) await appendRefundEvent(trx, ctx.eventSubjects, type, refund, order.customer_id);
   return { order, refunds: updatedRefunds, changed };
 }
 

@@ -8,6 +8,7 @@ import { enqueue } from "../../jobs/queue.js";
 import { JOB_KINDS, type RefundSyncPayload } from "../../jobs/kinds.js";
 import type { AppContext } from "../context.js";
 import { AppError } from "../errors.js";
+import { appendRefundEvent } from "../events/payment-events.js";
 import { claimKey, linkKey, type KeyRef } from "../idempotency.js";
 
 // RefundOrder's first transaction: everything that must be durable before
@@ -93,6 +94,7 @@ export async function prepareRefund(ctx: AppContext, trx: Transaction<DatabaseSc
   await enqueue(trx, { kind: JOB_KINDS.refundSync, payload, uniqueKey: `${JOB_KINDS.refundSync}:${refund.refund_id}`, delayMs: ctx.settings.refundSyncDelayMs });
   // Refunds are part of the order WatchOrder follows.
   await trx.updateTable("orders").set({ version: order.version + 1n, updated_at: new Date() }).where("order_id", "=", order.order_id).execute();
+  await appendRefundEvent(trx, ctx.eventSubjects, "REFUND_CREATED", refund, order.customer_id);
   return { kind: "send", refund, fresh: true };
 }
 

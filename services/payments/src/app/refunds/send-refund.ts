@@ -2,6 +2,7 @@ import { JuspayDuplicateError, isJuspayError, type JuspayError } from "@payments
 import { findRefund, lockOrder, type RefundRow } from "../../db/orders-repository.js";
 import { toJuspayMinor } from "../../domain/money.js";
 import type { AppContext } from "../context.js";
+import { appendRefundEvent } from "../events/payment-events.js";
 import { applyOrderStatus } from "../orders/apply-order-status.js";
 import { refreshOrder } from "../orders/refresh-order.js";
 import type { CallBudget } from "../ports.js";
@@ -106,6 +107,7 @@ async function markRejected(ctx: AppContext, refund: RefundRow, err: JuspayError
       .executeTakeFirst();
     if (row !== undefined && order !== undefined) {
       await trx.updateTable("orders").set({ version: order.version + 1n, updated_at: now }).where("order_id", "=", order.order_id).execute();
+      await appendRefundEvent(trx, ctx.eventSubjects, "REFUND_FAILED", row, order.customer_id);
     }
     return row;
   });

@@ -2,6 +2,8 @@ import type { Migration } from "kysely";
 import * as m0001 from "./0001_orders.js";
 import * as m0002 from "./0002_jobs.js";
 import * as m0003 from "./0003_payments.js";
+import * as m0004 from "./0004_webhooks.js";
+import * as m0005 from "./0005_payment_events.js";
 
 // Every migration, in order. Static imports (not a directory scan) so the same
 // list works from TypeScript sources under tsx/vitest and from compiled dist/.
@@ -10,4 +12,6 @@ export const migrations: Record<string, Migration> = {
   "0001_orders": m0001,
   "0002_jobs": m0002,
   "0003_payments": m0003,
+  "0004_webhooks": m0004,
+  "0005_payment_events": m0005,
 };
