@@ -8,6 +8,10 @@ export const JOB_KINDS = {
   orderSync: "order.sync",
   /** Deletes completed idempotency keys past their retention; runs forever, every few minutes. */
   idempotencyCleanup: "idempotency.cleanup",
+  /** Processes one stored Juspay webhook: re-reads the order at Juspay and applies it. */
+  webhookProcess: "webhook.process",
+  /** Re-enqueues UNMATCHED webhook events whose order row exists now; runs forever. */
+  webhookSweep: "webhook.sweep",
 } as const;
 
 export interface RefundSyncPayload {
@@ -16,4 +20,8 @@ export interface RefundSyncPayload {
 
 export interface OrderSyncPayload {
   orderId: string;
+}
+
+export interface WebhookProcessPayload {
+  eventId: string;
 }

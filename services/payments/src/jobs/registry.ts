@@ -2,6 +2,8 @@ import type { AppContext } from "../app/context.js";
 import { idempotencyCleanupJob } from "../app/idempotency-cleanup-job.js";
 import { orderSyncJob } from "../app/orders/order-sync-job.js";
 import { refundSyncJob } from "../app/refunds/refund-sync-job.js";
+import { processWebhookJob } from "../app/webhooks/process-webhook-job.js";
+import { webhookSweepJob } from "../app/webhooks/webhook-sweep-job.js";
 import { JOB_KINDS } from "./kinds.js";
 import type { JobWorker } from "./worker.js";
 
@@ -10,5 +12,7 @@ export function registerJobs(worker: JobWorker, ctx: AppContext): JobWorker {
   return worker
     .register(JOB_KINDS.refundSync, refundSyncJob(ctx))
     .register(JOB_KINDS.orderSync, orderSyncJob(ctx))
-    .register(JOB_KINDS.idempotencyCleanup, idempotencyCleanupJob(ctx));
+    .register(JOB_KINDS.idempotencyCleanup, idempotencyCleanupJob(ctx))
+    .register(JOB_KINDS.webhookProcess, processWebhookJob(ctx))
+    .register(JOB_KINDS.webhookSweep, webhookSweepJob(ctx));
 }

@@ -1,0 +1,94 @@
+import { sql, type Kysely, type Selectable, type Transaction } from "kysely";
+import type { DatabaseSchema, WebhookEventsTable, WebhookEventStateName } from "./schema.js";
+
+// Queries on stored webhook events shared by ingest, processing, listing and
+// replay. Every value goes in as a parameter; nothing is concatenated into SQL.
+
+export type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
+export type WebhookEventRow = Selectable<WebhookEventsTable>;
+
+export interface NewWebhookEvent {
+  eventId: string;
+  dedupKey: string;
+  juspayEventId: string | null;
+  eventName: string;
+  orderId: string | null;
+  mandateId: string | null;
+  body: Uint8Array;
+  juspayCreateTime: Date | null;
+  receiveTime: Date | null;
+}
+
+export type InsertOutcome = { inserted: true; row: WebhookEventRow } | { inserted: false; row: WebhookEventRow };
+
+/**
+ * Inserts the event, or counts one more delivery of the event already stored
+ * under its dedup key. A concurrent first delivery makes our insert wait for
+ * its commit (ON CONFLICT), so exactly one caller sees `inserted`.
+ */
+export async function insertOrCountDelivery(db: Db, event: NewWebhookEvent): Promise<InsertOutcome> {
+  const inserted = await db
+    .insertInto("webhook_events")
+    .values({
+      event_id: event.eventId,
+      dedup_key: event.dedupKey,
+      juspay_event_id: event.juspayEventId,
+      event_name: event.eventName,
+      order_id: event.orderId,
+      mandate_id: event.mandateId,
+      body: event.body,
+      juspay_create_time: event.juspayCreateTime,
+      receive_time: event.receiveTime ?? sql<Date>`now()`,
+    })
+    .onConflict((oc) => oc.column("dedup_key").doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted !== undefined) return { inserted: true, row: inserted };
+  const counted = await db
+    .updateTable("webhook_events")
+    .set({ delivery_count: sql<number>`delivery_count + 1` })
+    .where("dedup_key", "=", event.dedupKey)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { inserted: false, row: counted };
+}
+
+export async function findWebhookEvent(db: Db, eventId: string): Promise<WebhookEventRow | undefined> {
+  return db.selectFrom("webhook_events").selectAll().where("event_id", "=", eventId).executeTakeFirst();
+}
+
+export interface ProcessingOutcome {
+  state: WebhookEventStateName;
+  /** Null clears an earlier error. */
+  lastError: string | null;
+  /** Whether this outcome ends a processing attempt that counts (a Juspay read was tried). */
+  countAttempt: boolean;
+}
+
+/** Records how one processing attempt ended. */
+export async function recordProcessing(db: Db, eventId: string, outcome: ProcessingOutcome): Promise<WebhookEventRow | undefined> {
+  return db
+    .updateTable("webhook_events")
+    .set({
+      state: outcome.state,
+      last_error: outcome.lastError,
+      process_time: sql<Date>`now()`,
+      attempt_count: outcome.countAttempt ? sql<number>`attempt_count + 1` : sql<number>`attempt_count`,
+    })
+    .where("event_id", "=", eventId)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** UNMATCHED events whose order row exists now (oldest first), for the sweep. */
+export async function unmatchedWithOrder(db: Db, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom("webhook_events as e")
+    .innerJoin("orders as o", "o.order_id", "e.order_id")
+    .select("e.event_id")
+    .where("e.state", "=", "UNMATCHED")
+    .orderBy("e.receive_time")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.event_id);
+}
