@@ -14,6 +14,7 @@ import { healthService } from "./health-service.js";
 import { orderService } from "./order-service.js";
 import { payloadService } from "./payload-service.js";
 import { reflectionServices } from "./reflection-service.js";
+import { webhookService } from "./webhook-service.js";
 import { withUnimplemented } from "./unimplemented.js";
 
 /** The four payments.v1 services this server answers. */
@@ -33,7 +34,7 @@ export function routes(deps: RouteDependencies) {
     router.service(PayloadService, payloadService(deps.app));
     router.service(OrderService, orderService(deps.app, deps.changeFeed));
     router.service(MandateService, withUnimplemented(MandateService));
-    router.service(WebhookService, withUnimplemented(WebhookService));
+    router.service(WebhookService, webhookService(deps.app));
     router.service(Health, healthService(deps.health, PAYMENTS_SERVICES.map((s) => s.typeName)));
     router.service(ServerReflectionV1, reflection.v1);
     router.service(ServerReflectionV1Alpha, reflection.v1alpha);
