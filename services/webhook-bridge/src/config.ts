@@ -95,7 +95,7 @@ function readCredentials(read: EnvReader): Credential[] {
   if (username !== undefined && password === undefined) read.problem("WEBHOOK_PASSWORD", "is required with WEBHOOK_USERNAME (the value is a secret: set it from your secret store)");
   if (password !== undefined && username === undefined) read.problem("WEBHOOK_USERNAME", "is required with WEBHOOK_PASSWORD");
   if (username !== undefined && password !== undefined) {
-    if (validPair("WEBHOOK_USERNAME", username, password, read)) credentials.push({ username, password });
+    if (validPair("WEBHOOK_USERNAME", "WEBHOOK_PASSWORD", username, password, read)) credentials.push({ username, password });
   }
   const list = read.optional("WEBHOOK_CREDENTIALS");
   if (list !== undefined) {
@@ -107,7 +107,8 @@ function readCredentials(read: EnvReader): Credential[] {
         return;
       }
       const pair = { username: item.slice(0, colon), password: item.slice(colon + 1) };
-      if (validPair(`WEBHOOK_CREDENTIALS item ${i + 1}`, pair.username, pair.password, read)) credentials.push(pair);
+      const where = `WEBHOOK_CREDENTIALS item ${i + 1}`;
+      if (validPair(where, where, pair.username, pair.password, read)) credentials.push(pair);
     });
   }
   if (credentials.length === 0 && username === undefined && password === undefined && list === undefined) {
@@ -116,14 +117,14 @@ function readCredentials(read: EnvReader): Credential[] {
   return credentials;
 }
 
-function validPair(where: string, username: string, password: string, read: EnvReader): boolean {
+function validPair(userWhere: string, passwordWhere: string, username: string, password: string, read: EnvReader): boolean {
   // Basic auth cannot carry a colon in the user name; control characters would not survive a header.
   if (username.includes(":") || hasControlChars(username)) {
-    read.problem(where, "user name must not contain ':' or control characters");
+    read.problem(userWhere, "user name must not contain ':' or control characters");
     return false;
   }
   if (hasControlChars(password) || password.length < 8) {
-    read.problem(where, "password must be at least 8 characters without control characters");
+    read.problem(passwordWhere, "password must be at least 8 characters without control characters");
     return false;
   }
   return true;
