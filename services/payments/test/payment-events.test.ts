@@ -1,4 +1,5 @@
 import { fromBinary } from "@bufbuild/protobuf";
+import { PaymentEventType } from "@payments/proto/payments/v1/events_pb";
 import { OrderSchema, RefundSchema } from "@payments/proto/payments/v1/order_pb";
 import { OrderStatus, RefundStatus } from "@payments/proto/payments/v1/statuses_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -77,5 +78,29 @@ describe("payment events", () => {
     }
     expect(items).toHaveLength(1);
     expect(items[0]!.kind).toBe("heartbeat");
+  });
+
+  it("is served over gRPC: a consumer disconnects midway and resumes from its cursor, receiving every event once, in order", async () => {
+    const ids = ["pevg1", "pevg2", "pevg3", "pevg4"];
+    for (const orderId of ids) await seedPaidOrder(stack, { orderId, amountMinor: 2_000n });
+    const newest = (await stack.service.app.db.selectFrom("payment_events").select(stack.service.app.db.fn.max("cursor").as("max")).executeTakeFirst())?.max;
+    const after = newest === null || newest === undefined ? 0n : BigInt(newest);
+    const types = [PaymentEventType.ORDER_CHARGED];
+    const received: { cursor: bigint; orderId: string }[] = [];
+    // Leaving the loop cancels the call: the consumer's disconnect.
+    const consume = async (from: bigint, stopAfter: number) => {
+      for await (const res of stack.webhooks.streamPaymentEvents({ start: { case: "afterCursor", value: from }, types }, { timeoutMs: 15_000 })) {
+        if (res.message.case !== "event") continue;
+        received.push({ cursor: res.message.value.cursor, orderId: res.message.value.orderId });
+        if (received.length >= stopAfter) break;
+      }
+    };
+    const first = consume(after, 2);
+    for (const orderId of ids) await stack.orders.getOrderStatus({ orderId });
+    await first;
+    await consume(received.at(-1)!.cursor, ids.length);
+    expect(received.map((r) => r.orderId)).toEqual(ids);
+    const cursors = received.map((r) => r.cursor);
+    expect([...cursors].sort((a, b) => (a < b ? -1 : 1))).toEqual(cursors);
   });
 });

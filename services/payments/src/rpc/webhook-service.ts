@@ -1,6 +1,6 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
-import { Code, type ServiceImpl } from "@connectrpc/connect";
+import type { ServiceImpl } from "@connectrpc/connect";
 import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import {
   IngestJuspayWebhookResponseSchema,
@@ -17,7 +17,7 @@ import { replayWebhookEvent } from "../app/webhooks/replay-webhook-event.js";
 import type { WebhookEventStateName } from "../db/schema.js";
 import { requestHash } from "../domain/request-hash.js";
 import { budgetOf, callerOf } from "./call-context.js";
-import { rpcError } from "./errors.js";
+import { streamPaymentEventsHandler } from "./payment-events-stream.js";
 import { webhookEventToProto, webhookStateName, webhookStateOf } from "./webhook-proto.js";
 
 // WebhookService: thin handlers from proto to the use cases and back. Requests
@@ -76,9 +76,6 @@ export function webhookService(app: AppContext): ServiceImpl<typeof WebhookServi
       return create(ReplayWebhookEventResponseSchema, { event: webhookEventToProto(result.event, false) });
     },
 
-    // eslint-disable-next-line require-yield -- answers UNIMPLEMENTED until the payment-event stream is wired in
-    async *streamPaymentEvents() {
-      throw rpcError(Code.Unimplemented, "payments.v1.WebhookService/StreamPaymentEvents is not implemented yet", { reason: ErrorReason.NOT_IMPLEMENTED });
-    },
+    streamPaymentEvents: streamPaymentEventsHandler(app),
   };
 }
