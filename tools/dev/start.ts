@@ -3,7 +3,7 @@
 // production), with its output prefixed by its name. Ctrl-C stops them all
 // gracefully. Environment variables set by the caller override the defaults.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createPublicKey, generateKeyPairSync } from "node:crypto";
+import { createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -20,6 +20,27 @@ const simPort = env("JUSPAY_SIM_PORT", "8090");
 const simUrl = `http://127.0.0.1:${simPort}`;
 const simApiKey = "sim_test_api_key";
 const simMerchant = "sim_merchant";
+// The bridge's port is fixed before anything starts: the simulator is told
+// where to deliver webhooks at its start, and delivers with Juspay's retries
+// until the bridge (started last, as it needs the service) answers.
+const bridgePort = env("BRIDGE_PORT", "8080");
+const bridgeUrl = `http://127.0.0.1:${bridgePort}`;
+const webhookUrl = `${bridgeUrl}/webhooks/juspay`;
+const webhookUsername = env("WEBHOOK_USERNAME", "juspay_dev");
+const webhookPasswordFile = join(root, ".data", "dev-webhook-password");
+
+/** The caller's WEBHOOK_PASSWORD, or a development one generated once into .data/ (owner-only). Never printed. */
+function devWebhookPassword(): string {
+  const given = process.env.WEBHOOK_PASSWORD;
+  if (given !== undefined) return given;
+  if (!existsSync(webhookPasswordFile)) {
+    mkdirSync(join(root, ".data"), { recursive: true });
+    writeFileSync(webhookPasswordFile, randomBytes(24).toString("base64url"), { mode: 0o600 });
+  }
+  chmodSync(webhookPasswordFile, 0o600);
+  return readFileSync(webhookPasswordFile, "utf8").trim();
+}
+const webhookPassword = devWebhookPassword();
 
 // A development signing key for signature-flavour payloads: generated once,
 // kept in .data/ (owner-only), its public half registered with the simulator
@@ -79,13 +100,18 @@ const parts: Part[] = [
   {
     name: "juspay-sim",
     entry: "tools/juspay-sim/src/main.ts",
-    args: ["--port", simPort, "--api-key", simApiKey, "--merchant-id", simMerchant, "--state-file", ".data/juspay-sim.json"],
+    // The simulator takes the webhook password only as an argument: a development secret, visible to `ps` on this machine.
+    args: [
+      ...["--port", simPort, "--api-key", simApiKey, "--merchant-id", simMerchant, "--state-file", ".data/juspay-sim.json"],
+      ...["--webhook-url", webhookUrl, "--webhook-username", webhookUsername, "--webhook-password", webhookPassword],
+    ],
     env: {},
     ready: async () => (await fetch(`${simUrl}/__admin/health`).catch(() => undefined))?.ok === true,
     afterReady: registerSigningKey,
     describe: [
       `Juspay API (simulated) on ${simUrl}  (API key ${simApiKey}, merchant ${simMerchant})`,
       `admin:   curl -s ${simUrl}/__admin/counters   (faults, clock, webhooks: tools/juspay-sim/README.md)`,
+      `webhooks: POSTed to ${webhookUrl} as ${webhookUsername} (password: ${process.env.WEBHOOK_PASSWORD === undefined ? ".data/dev-webhook-password" : "WEBHOOK_PASSWORD"})`,
     ],
   },
   {
@@ -120,7 +146,24 @@ const parts: Part[] = [
       `SDK:     POST its payloadJson to ${simUrl}/sdk/process as {"process_payload": <payloadJson>}`,
       `signing: key ${process.env.JUSPAY_SIGNING_KEY === undefined ? `${env("JUSPAY_SIGNING_KEY_ID", signingKeyId)} from ${env("JUSPAY_SIGNING_KEY_FILE", signingKeyFile)}` : "from JUSPAY_SIGNING_KEY"}; return URLs from ${env("RETURN_URL_ALLOWED_ORIGINS", "https://shop.example.com")}`,
       `gRPC:    npx buf curl --protocol grpc --http2-prior-knowledge --list-services ${serviceUrl}`,
+      `webhook events: curl -s -H 'content-type: application/json' -d '{"pageSize":5}' ${serviceUrl}/payments.v1.WebhookService/ListWebhookEvents`,
       `demo:    npm run demo   (a whole payment and refund, step by step, in another terminal)`,
+    ],
+  },
+  {
+    name: "webhook-bridge",
+    entry: "services/webhook-bridge/src/main.ts",
+    env: {
+      HOST: "127.0.0.1",
+      PORT: bridgePort,
+      WEBHOOK_USERNAME: webhookUsername,
+      WEBHOOK_PASSWORD: webhookPassword,
+      PAYMENTS_URL: serviceUrl,
+    },
+    ready: async () => (await fetch(`${bridgeUrl}/healthz`, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined))?.ok === true,
+    describe: [
+      `Juspay webhooks on ${webhookUrl}  (Basic auth ${webhookUsername}; forwarded to ${serviceUrl})`,
+      `health:  curl -s ${bridgeUrl}/healthz`,
     ],
   },
 ];
@@ -203,7 +246,6 @@ if (!stopping) {
     process.stdout.write(`\n  ${part.name}\n${part.describe.map((line) => `    ${line}`).join("\n")}\n`);
   }
   process.stdout.write(
-    "\n  not in the stack yet: the webhook bridge.\n" +
-      "  PayloadService and OrderService work (try `npm run demo`); MandateService and WebhookService validate their requests, then answer UNIMPLEMENTED until built.\n\nCtrl-C stops everything.\n",
+    "\n  PayloadService, OrderService and WebhookService work (try `npm run demo`); MandateService validates its requests, then answers UNIMPLEMENTED until built.\n\nCtrl-C stops everything.\n",
   );
 }
