@@ -13,6 +13,8 @@ import { migrateToLatest } from "../../src/db/migrate.js";
 import { createLogger } from "../../src/logger.js";
 import { startServer, type RunningServer } from "../../src/server.js";
 import { createService, type ServiceParts } from "../../src/service.js";
+import { loadConfig as loadBridgeConfig } from "../../../webhook-bridge/src/config.js";
+import { startBridge, WEBHOOK_PATH, type Bridge } from "../../../webhook-bridge/src/server.js";
 import { captureLogs } from "./log-capture.js";
 import { openTestDatabase, type TestDatabase } from "./test-database.js";
 
@@ -46,12 +48,19 @@ export interface StackOptions {
   timeScale?: number;
   /** Wraps the service's Juspay client (given the simulator's URL), to misbehave in ways the simulator cannot. */
   wrapJuspay?: (real: JuspayApi) => JuspayApi;
+  /** Run the webhook bridge (in this process, on its own port) and make the simulator deliver its webhooks to it, as `npm start` does. */
+  webhooks?: boolean;
 }
+
+/** Basic-auth pair between the simulator and the in-test bridge. */
+export const TEST_WEBHOOK_CREDENTIALS = { username: "juspay_test", password: "test-webhook-password" };
 
 export interface Stack {
   sim: Simulator;
   service: ServiceParts;
   server: RunningServer;
+  /** The webhook bridge, when started with `webhooks: true`. */
+  bridge: Bridge | undefined;
   database: TestDatabase;
   /** "http://127.0.0.1:<port>" of the service. */
   baseUrl: string;
@@ -104,10 +113,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await service.start();
   const baseUrl = `http://${server.address.host}:${server.address.port}`;
   const transport = createGrpcTransport({ baseUrl });
+  const bridge = options.webhooks ? await startWebhookDelivery(sim, baseUrl) : undefined;
   return {
     sim,
     service,
     server,
+    bridge,
     database,
     baseUrl,
     transport,
@@ -117,12 +128,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     webhooks: createClient(WebhookService, transport),
     logs,
     async stop() {
+      await bridge?.shutdown(1_000);
       await server.shutdown();
       await service.stop(1_000);
       await sim.close();
       await database.drop();
     },
   };
+}
+
+/** The real bridge forwarding to the service at `baseUrl`, and the simulator's webhooks pointed at it. */
+async function startWebhookDelivery(sim: Simulator, baseUrl: string): Promise<Bridge> {
+  const { username, password } = TEST_WEBHOOK_CREDENTIALS;
+  const config = loadBridgeConfig({ HOST: "127.0.0.1", PORT: "0", WEBHOOK_USERNAME: username, WEBHOOK_PASSWORD: password, PAYMENTS_URL: baseUrl, LOG_LEVEL: "silent" });
+  const bridge = await startBridge(config);
+  sim.webhooks.configure({ url: `http://${bridge.address.host}:${bridge.address.port}${WEBHOOK_PATH}`, username, password });
+  return bridge;
 }
 
 /** Polls `check` until it returns a value other than undefined (or throws after timeoutMs). */
