@@ -50,7 +50,7 @@ export interface JobsConfig {
   concurrency: number;
   /** A job's handler is aborted after this long. */
   timeoutMs?: number;
-  /** A job left running this long (its process died) is run again; must exceed timeoutMs. */
+  /** A running job whose worker stopped renewing its lock this long ago (its process died) is run again. */
   rescueAfterMs?: number;
 }
 
@@ -96,8 +96,7 @@ export function loadConfig(env: Env = process.env): Config {
   };
   const payments = readPayments(read, mode);
   const jobTimeoutMs = read.integer("JOBS_TIMEOUT_MS", 60_000, 1_000, 3_600_000);
-  const jobRescueAfterMs = read.integer("JOBS_RESCUE_AFTER_MS", 5 * 60_000, 2_000, 24 * 3_600_000);
-  if (jobRescueAfterMs <= jobTimeoutMs) read.problem("JOBS_RESCUE_AFTER_MS", "must be greater than JOBS_TIMEOUT_MS (a job still running must not be started twice)");
+  const jobRescueAfterMs = read.integer("JOBS_RESCUE_AFTER_MS", 30_000, 300, 24 * 3_600_000);
   const jobs: JobsConfig = {
     enabled: read.oneOf("JOBS_ENABLED", ["true", "false"] as const, "true") === "true",
     pollIntervalMs: read.integer("JOBS_POLL_INTERVAL_MS", 1_000, 10, 60_000),

@@ -194,6 +194,19 @@ describe("JobWorker", () => {
     expect(await waitForState(stuck, "completed")).toMatchObject({ attempt: 2 });
   });
 
+  it("renews the locks of running jobs, so a long job on a live worker is never rescued", async () => {
+    let runs = 0;
+    const w = worker({ rescueAfterMs: 300, rescueIntervalMs: 20 }).register("long", async () => {
+      runs += 1;
+      await new Promise((r) => setTimeout(r, 1_200));
+    });
+    w.start();
+    const id = await enqueue(db(), { kind: "long" });
+    expect(await waitForState(id, "completed")).toMatchObject({ attempt: 1 });
+    expect(runs).toBe(1);
+    await w.stop();
+  });
+
   it("stop() waits for in-flight handlers, and aborts them after the grace period", async () => {
     let finished = false;
     const w = worker().register("slow", async () => {

@@ -36,7 +36,11 @@ export interface JobWorkerOptions {
   backoffMs?: (attempt: number) => number;
   /** A handler's signal aborts after this long (default 60 s). */
   jobTimeoutMs?: number;
-  /** 'running' jobs locked longer than this are rescued (default 15 min; must exceed jobTimeoutMs). */
+  /**
+   * A 'running' job whose worker has not renewed its lock for this long is
+   * rescued (its process died). Live workers renew the locks of the jobs they
+   * run every third of this, however long a job takes. Default 30 s.
+   */
   rescueAfterMs?: number;
   rescueIntervalMs?: number;
   /** Errors of the loop itself (database down); handler errors are stored on the job. */
@@ -62,6 +66,9 @@ export class JobWorker {
   readonly id: string;
   private readonly handlers = new Map<string, JobHandler>();
   private readonly inFlight = new Map<Promise<void>, AbortController>();
+  /** Ids of the jobs this worker runs now: their locks are renewed by the heartbeat. */
+  private readonly runningIds = new Set<bigint>();
+  private heartbeat: NodeJS.Timeout | undefined;
   private readonly pollIntervalMs: number;
   private readonly concurrency: number;
   private readonly backoffMs: (attempt: number) => number;
@@ -84,11 +91,9 @@ export class JobWorker {
     this.concurrency = options.concurrency ?? 10;
     this.backoffMs = options.backoffMs ?? defaultBackoffMs;
     this.jobTimeoutMs = options.jobTimeoutMs ?? 60_000;
-    this.rescueAfterMs = options.rescueAfterMs ?? 15 * 60_000;
-    this.rescueIntervalMs = options.rescueIntervalMs ?? 60_000;
+    this.rescueAfterMs = options.rescueAfterMs ?? 30_000;
+    this.rescueIntervalMs = options.rescueIntervalMs ?? Math.min(60_000, this.rescueAfterMs);
     this.onError = options.onError ?? (() => {});
-    // Rescuing a job whose handler still runs would run it twice at once.
-    if (this.rescueAfterMs <= this.jobTimeoutMs) throw new Error("rescueAfterMs must exceed jobTimeoutMs");
   }
 
   register(kind: string, handler: JobHandler): this {
@@ -101,6 +106,7 @@ export class JobWorker {
     this.running = true;
     this.stopping = false;
     this.loop = this.run();
+    this.heartbeat = setInterval(() => void this.renewLocks(), Math.max(10, Math.floor(this.rescueAfterMs / 3)));
   }
 
   /** Polls now (after an enqueue, or on a LISTEN/NOTIFY wake-up later). */
@@ -123,6 +129,24 @@ export class JobWorker {
     if (!(await within(all, graceMs))) {
       for (const controller of this.inFlight.values()) controller.abort(new Error("worker stopping"));
       await within(all, 1_000);
+    }
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+
+  /** Tells the other replicas' rescuers that this worker is alive and still running these jobs. */
+  private async renewLocks(): Promise<void> {
+    if (this.runningIds.size === 0) return;
+    try {
+      await this.db
+        .updateTable("jobs")
+        .set({ locked_at: sql<Date>`now()` })
+        .where("id", "in", [...this.runningIds])
+        .where("state", "=", "running")
+        .where("locked_by", "=", this.id)
+        .execute();
+    } catch (err) {
+      this.onError(err);
     }
   }
 
@@ -181,10 +205,12 @@ export class JobWorker {
   private launch(job: Job): void {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new Error(`job timed out after ${this.jobTimeoutMs} ms`)), this.jobTimeoutMs);
+    this.runningIds.add(job.id);
     const done: Promise<void> = this.execute(job, controller.signal)
       .catch((err: unknown) => this.onError(err))
       .finally(() => {
         clearTimeout(timer);
+        this.runningIds.delete(job.id);
         this.inFlight.delete(done);
         this.wake();
       });
