@@ -1,0 +1,62 @@
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+// The service and the webhook bridge as separate processes, the way they are
+// deployed, for tests that kill and restart them.
+
+const serviceDir = fileURLToPath(new URL("../..", import.meta.url));
+const bridgeDir = fileURLToPath(new URL("../../../webhook-bridge", import.meta.url));
+
+export interface RunningProcess {
+  child: ChildProcessWithoutNullStreams;
+  /** Every output line so far. */
+  lines: string[];
+  exited: Promise<number | null>;
+  /** What the process printed as its address ("127.0.0.1:port"). */
+  address: string;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+async function startProcess(cwd: string, env: Record<string, string>, listening: RegExp, addressOf: (line: string) => string): Promise<RunningProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=@payments/source", "src/main.ts"], {
+    cwd,
+    env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", ...env },
+  });
+  const lines: string[] = [];
+  createInterface({ input: child.stdout }).on("line", (l) => lines.push(l));
+  createInterface({ input: child.stderr }).on("line", (l) => lines.push(l));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const until = Date.now() + 30_000;
+  for (;;) {
+    const line = lines.find((l) => listening.test(l));
+    if (line !== undefined) {
+      return {
+        child,
+        lines,
+        exited,
+        address: addressOf(line),
+        async kill(signal = "SIGKILL") {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+          await exited;
+        },
+      };
+    }
+    if (Date.now() > until || child.exitCode !== null) throw new Error(`${cwd} did not start:\n${lines.join("\n")}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** services/payments/src/main.ts with `env` (JUSPAY_*, database, ...). */
+export function startServiceProcess(env: Record<string, string>): Promise<RunningProcess> {
+  return startProcess(serviceDir, { LOG_LEVEL: "info", ...env }, /payments service listening/, (line) => (JSON.parse(line) as { address: string }).address);
+}
+
+/** services/webhook-bridge/src/main.ts with `env` (PAYMENTS_URL, WEBHOOK_USERNAME, ...). */
+export function startBridgeProcess(env: Record<string, string>): Promise<RunningProcess> {
+  return startProcess(bridgeDir, { LOG_LEVEL: "info", ...env }, /webhook bridge listening/, (line) => {
+    const parsed = JSON.parse(line) as { address?: string };
+    if (parsed.address === undefined) throw new Error(`the bridge's listening line has no address: ${line}`);
+    return parsed.address;
+  });
+}
