@@ -1,9 +1,6 @@
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { startSimulator, type Simulator } from "@payments/juspay-sim";
@@ -13,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../src/db/database.js";
 import { migrateToLatest } from "../src/db/migrate.js";
 import { deriveUniqueRequestId, refundIdFor } from "../src/domain/unique-request-id.js";
+import { startServiceProcess, type RunningProcess } from "./helpers/processes.js";
 import { openTestDatabase, type TestDatabase } from "./helpers/test-database.js";
 
 // Criterion 21: the service as a process, SIGKILLed at different points of a
@@ -21,10 +19,9 @@ import { openTestDatabase, type TestDatabase } from "./helpers/test-database.js"
 // retrying with its key. Each time: one unique_request_id at the simulator
 // for the refund, one row, the row ends in the simulator's final status once
 // the simulator settles it (the sync job gets it there), never stuck PENDING.
-// Each refund is settled before the next kill, so a kill never lands on a
-// running sync job (the worker would only rescue it after 15 minutes).
+// Each refund is settled before the next kill, so each iteration checks one
+// kill point on its own.
 
-const serviceDir = fileURLToPath(new URL("..", import.meta.url));
 const ITERATIONS = 8;
 const POINTS = ["before_handler", "after_handler", "after_answer", "random"] as const;
 
@@ -35,9 +32,6 @@ let pgliteDir: string | undefined;
 
 function serviceEnv(): Record<string, string> {
   return {
-    PATH: process.env.PATH ?? "",
-    HOST: "127.0.0.1",
-    PORT: "0",
     JUSPAY_BASE_URL: sim.url,
     JUSPAY_API_KEY: sim.options.apiKey,
     JUSPAY_MERCHANT_ID: sim.options.merchantId,
@@ -46,37 +40,22 @@ function serviceEnv(): Record<string, string> {
     SYNC_MAX_INTERVAL_MS: "300",
     JOBS_POLL_INTERVAL_MS: "50",
     IDEMPOTENCY_LOCK_MS: "1000",
-    LOG_LEVEL: "warn",
     ...dbEnv,
   };
 }
 
 interface Running {
-  child: ChildProcessWithoutNullStreams;
-  exited: Promise<void>;
+  service: RunningProcess;
   orders: Client<typeof OrderService>;
 }
 
 async function startService(): Promise<Running> {
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=@payments/source", "src/main.ts"], { cwd: serviceDir, env: { ...serviceEnv(), LOG_LEVEL: "info" } });
-  const lines: string[] = [];
-  createInterface({ input: child.stdout }).on("line", (l) => lines.push(l));
-  createInterface({ input: child.stderr }).on("line", (l) => lines.push(l));
-  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-  const until = Date.now() + 30_000;
-  let address: string | undefined;
-  while (address === undefined) {
-    const line = lines.find((l) => l.includes("payments service listening"));
-    if (line) address = (JSON.parse(line) as { address: string }).address;
-    else if (Date.now() > until || child.exitCode !== null) throw new Error(`service did not start:\n${lines.join("\n")}`);
-    else await sleep(50);
-  }
-  return { child, exited, orders: createClient(OrderService, createGrpcTransport({ baseUrl: `http://${address}` })) };
+  const service = await startServiceProcess(serviceEnv());
+  return { service, orders: createClient(OrderService, createGrpcTransport({ baseUrl: `http://${service.address}` })) };
 }
 
 async function kill(running: Running): Promise<void> {
-  running.child.kill("SIGKILL");
-  await running.exited;
+  await running.service.kill("SIGKILL");
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
