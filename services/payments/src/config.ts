@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { ConfigError, EnvReader, type Env } from "@payments/env-config";
 
 // Service configuration, read once from the environment at start and validated
 // as a whole: every bad value is reported with its variable name, so a
@@ -68,14 +69,7 @@ export interface Config {
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-    this.name = "ConfigError";
-  }
-}
-
-type Env = Record<string, string | undefined>;
+export { ConfigError } from "@payments/env-config";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -203,78 +197,4 @@ function readDatabase(read: EnvReader): DatabaseConfig {
     read.problem("DATABASE_URL", "must be a postgres:// or postgresql:// URL");
   }
   return { kind: "postgres", url, poolSize: read.integer("DATABASE_POOL_SIZE", 10, 1, 500) };
-}
-
-/** Reads variables, recording a problem (never the secret value) for each bad one. */
-class EnvReader {
-  constructor(
-    private readonly env: Env,
-    private readonly problems: string[],
-  ) {}
-
-  problem(name: string, message: string): void {
-    this.problems.push(`${name}: ${message}`);
-  }
-
-  optional(name: string): string | undefined {
-    const value = this.env[name];
-    return value === undefined || value.trim() === "" ? undefined : value.trim();
-  }
-
-  string(name: string, fallback?: string): string {
-    const value = this.optional(name) ?? fallback;
-    if (value === undefined) {
-      this.problem(name, "is required");
-      return "";
-    }
-    return value;
-  }
-
-  secret(name: string): string {
-    const value = this.optional(name);
-    if (value === undefined) this.problem(name, "is required (the value is a secret: set it from your secret store)");
-    return value ?? "";
-  }
-
-  integer(name: string, fallback: number, min: number, max: number): number {
-    const raw = this.optional(name);
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value < min || value > max) {
-      this.problem(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
-      return fallback;
-    }
-    return value;
-  }
-
-  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
-    const raw = this.optional(name);
-    if (raw === undefined) return fallback;
-    if (!(allowed as readonly string[]).includes(raw)) {
-      this.problem(name, `must be one of ${allowed.join(", ")}, got "${raw}"`);
-      return fallback;
-    }
-    return raw as T;
-  }
-
-  pattern(name: string, re: RegExp, described: string, fallback?: string): string {
-    const value = this.string(name, fallback);
-    if (value !== "" && !re.test(value)) this.problem(name, `must be ${described}`);
-    return value;
-  }
-
-  url(name: string): string {
-    const value = this.string(name);
-    if (value === "") return value;
-    try {
-      const parsed = new URL(value);
-      if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new Error("scheme");
-      if (parsed.username || parsed.password) {
-        this.problem(name, "must not contain credentials");
-      }
-    } catch {
-      this.problem(name, "must be an http:// or https:// URL");
-    }
-    return value.replace(/\/+$/, "");
-  }
 }

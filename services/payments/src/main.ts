@@ -1,3 +1,4 @@
+import { EXIT_CONFIG } from "@payments/env-config";
 import { ConfigError, loadConfig } from "./config.js";
 import { openDatabase } from "./db/database.js";
 import { migrateToLatest } from "./db/migrate.js";
@@ -8,8 +9,6 @@ import { createService } from "./service.js";
 // Process entry point: configuration, database and migrations, the server,
 // and a graceful shutdown on SIGTERM/SIGINT.
 
-// EX_CONFIG from sysexits.h: the configuration is wrong, retrying won't help.
-const EXIT_CONFIG = 78;
 
 async function main(): Promise<void> {
   let config;

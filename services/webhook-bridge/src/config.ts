@@ -1,3 +1,5 @@
+import { ConfigError, EnvReader, type Env } from "@payments/env-config";
+
 // Bridge configuration, read once from the environment and validated as a
 // whole: every bad value is reported with its variable name, so a bad
 // deployment fails with one clear message. Secret values (passwords, the
@@ -39,14 +41,7 @@ export interface BridgeConfig {
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-    this.name = "ConfigError";
-  }
-}
-
-type Env = Record<string, string | undefined>;
+export { ConfigError } from "@payments/env-config";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 const MAX_BODY_BYTES = 256 * 1024;
@@ -64,7 +59,7 @@ export function loadConfig(env: Env = process.env): BridgeConfig {
   const port = read.integer("PORT", 8080, 0, 65535);
   const credentials = readCredentials(read);
   const requiredHeader = readRequiredHeader(read);
-  const paymentsUrl = read.url("PAYMENTS_URL", "http://127.0.0.1:50051");
+  const paymentsUrl = read.url("PAYMENTS_URL", "http://127.0.0.1:50051", "use PAYMENTS_TOKEN");
   const paymentsToken = read.optional("PAYMENTS_TOKEN");
   if (paymentsToken !== undefined && !/^[\x21-\x7e]{1,4096}$/.test(paymentsToken)) {
     read.problem("PAYMENTS_TOKEN", "must be 1-4096 printable ASCII characters without spaces");
@@ -152,53 +147,3 @@ function hasControlChars(value: string): boolean {
   return [...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
 }
 
-/** Reads variables, recording a problem (never the secret value) for each bad one. */
-class EnvReader {
-  constructor(
-    private readonly env: Env,
-    private readonly problems: string[],
-  ) {}
-
-  problem(name: string, message: string): void {
-    this.problems.push(`${name}: ${message}`);
-  }
-
-  optional(name: string): string | undefined {
-    const value = this.env[name];
-    return value === undefined || value.trim() === "" ? undefined : value.trim();
-  }
-
-  integer(name: string, fallback: number, min: number, max: number): number {
-    const raw = this.optional(name);
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value < min || value > max) {
-      this.problem(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
-      return fallback;
-    }
-    return value;
-  }
-
-  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
-    const raw = this.optional(name);
-    if (raw === undefined) return fallback;
-    if (!(allowed as readonly string[]).includes(raw)) {
-      this.problem(name, `must be one of ${allowed.join(", ")}, got "${raw}"`);
-      return fallback;
-    }
-    return raw as T;
-  }
-
-  url(name: string, fallback: string): string {
-    const value = this.optional(name) ?? fallback;
-    try {
-      const parsed = new URL(value);
-      if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new Error("scheme");
-      // Don't echo the value: a URL with credentials in it is a secret.
-      if (parsed.username || parsed.password) this.problem(name, "must not contain credentials (use PAYMENTS_TOKEN)");
-    } catch {
-      this.problem(name, "must be an http:// or https:// URL");
-    }
-    return value.replace(/\/+$/, "");
-  }
-}

@@ -1,3 +1,4 @@
+import { EXIT_CONFIG } from "@payments/env-config";
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import { startBridge } from "./server.js";
@@ -5,8 +6,6 @@ import { startBridge } from "./server.js";
 // Process entry point: configuration, the HTTP listener, and a graceful
 // shutdown on SIGTERM/SIGINT.
 
-// EX_CONFIG from sysexits.h: the configuration is wrong, retrying won't help.
-const EXIT_CONFIG = 78;
 
 async function main(): Promise<void> {
   let config;
