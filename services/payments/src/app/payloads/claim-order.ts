@@ -17,7 +17,8 @@ export type OrderClaim = { kind: "replay"; response: Uint8Array } | { kind: "cla
 
 export async function claimOrder(ctx: AppContext, input: ProcessPayloadInput): Promise<OrderClaim> {
   const ref: KeyRef = { scope: scopeOf(input.caller, "CreateProcessPayload"), key: input.idempotencyKey };
-  const claim = await ctx.db.transaction().execute(async (trx): Promise<OrderClaim> => {
+  // The order sync it enqueues is due only after ORDER_SYNC_DELAY_MS: the worker's own poll finds it, no wake-up on this hot path.
+  return ctx.db.transaction().execute(async (trx): Promise<OrderClaim> => {
     const key = await claimKey(trx, ref, input.requestHash, ctx.settings.idempotencyLockMs);
     if (key.kind === "completed") {
       if (key.response === null) throw new AppError("internal", ErrorReason.INTERNAL, "the stored response of this idempotency key is missing");
@@ -50,8 +51,6 @@ export async function claimOrder(ctx: AppContext, input: ProcessPayloadInput): P
     await enqueueOrderSync(trx, ctx, input.orderId);
     return { kind: "claimed", ref, order, created: inserted !== undefined };
   });
-  if (claim.kind === "claimed") ctx.wakeJobs();
-  return claim;
 }
 
 /**
