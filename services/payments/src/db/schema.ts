@@ -161,6 +161,81 @@ export interface WebhookDeadLettersTable {
   count: ColumnType<number, number | undefined, number>;
 }
 
+export interface MandatesTable {
+  mandate_id: string;
+  customer_id: string;
+  /** The MANDATE_REGISTRATION order; null for mandates registered outside this service. */
+  registration_order_id: string | null;
+  /** MandateStatus name without prefix: CREATED, ACTIVE, PAUSED, REVOKED, FAILURE, EXPIRED, PENDING, UNKNOWN. */
+  status: string;
+  status_raw: ColumnType<string, string | undefined, string>;
+  mandate_token: string | null;
+  /** "MANDATE" (cards) or "EMANDATE". */
+  mandate_type: string | null;
+  max_amount_minor: bigint | null;
+  currency: ColumnType<string, string | undefined, string>;
+  /** FIXED or VARIABLE. */
+  amount_rule: string | null;
+  /** MandateFrequency name without prefix, e.g. MONTHLY. */
+  frequency: string | null;
+  /** ON, BEFORE or AFTER. */
+  rule_type: string | null;
+  rule_value: number | null;
+  start_at: Date | null;
+  end_at: Date | null;
+  revokable_by_customer: boolean | null;
+  block_funds: boolean | null;
+  payment_method_type: string | null;
+  payment_method: string | null;
+  activated_at: Date | null;
+  pause_start_at: Date | null;
+  pause_end_at: Date | null;
+  /** Juspay's last_updated of the last applied report. */
+  juspay_updated_at: Date | null;
+  /** Bumped by every change; payment events are keyed by it. */
+  version: ColumnType<bigint, bigint | undefined, bigint>;
+  last_synced_at: Date | null;
+  created_at: ColumnType<Date, never, never>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface MandateNotificationsTable {
+  /** Ours; Juspay's object_reference_id. */
+  notification_id: string;
+  juspay_notification_id: string | null;
+  mandate_id: string;
+  /** NotificationStatus name without prefix: PENDING, CREATED, SUCCESS, FAILURE, UNKNOWN. */
+  status: ColumnType<string, string | undefined, string>;
+  status_raw: ColumnType<string, string | undefined, string>;
+  amount_minor: bigint;
+  currency: string;
+  debit_at: Date;
+  description: string | null;
+  provider_name: string | null;
+  response_code: string | null;
+  response_message: string | null;
+  request_hash: string;
+  acknowledged: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: ColumnType<Date, never, never>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+  settled_at: Date | null;
+  last_synced_at: Date | null;
+}
+
+export interface MandateExecutionsTable {
+  /** The debit's order (order_type MANDATE_EXECUTION). */
+  order_id: string;
+  mandate_id: string;
+  notification_id: string | null;
+  execute_at: Date | null;
+  display_invoice_number: string | null;
+  /** "<caller>/<idempotency key>"; unique for ever. */
+  caller_key: string;
+  request_hash: string;
+  acknowledged: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: ColumnType<Date, never, never>;
+}
+
 export interface DatabaseSchema {
   orders: OrdersTable;
   refunds: RefundsTable;
@@ -169,5 +244,8 @@ export interface DatabaseSchema {
   jobs: JobsTable;
   webhook_events: WebhookEventsTable;
   webhook_dead_letters: WebhookDeadLettersTable;
+  mandates: MandatesTable;
+  mandate_notifications: MandateNotificationsTable;
+  mandate_executions: MandateExecutionsTable;
 }
 

@@ -4,6 +4,7 @@ import * as m0002 from "./0002_jobs.js";
 import * as m0003 from "./0003_payments.js";
 import * as m0004 from "./0004_webhooks.js";
 import * as m0005 from "./0005_payment_events.js";
+import * as m0006 from "./0006_mandates.js";
 
 // Every migration, in order. Static imports (not a directory scan) so the same
 // list works from TypeScript sources under tsx/vitest and from compiled dist/.
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   "0003_payments": m0003,
   "0004_webhooks": m0004,
   "0005_payment_events": m0005,
+  "0006_mandates": m0006,
 };
