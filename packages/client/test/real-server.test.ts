@@ -22,7 +22,7 @@ beforeAll(async () => {
   // No Juspay behind it (nothing listens on port 9): these tests need answers the service gives by itself.
   const service = createService({
     config: {
-      juspay: { baseUrl: "http://127.0.0.1:9", apiKey: "unused_key", merchantId: "unused", apiVersion: "2023-06-30" },
+      juspay: { baseUrl: "http://127.0.0.1:9", apiKey: "unused_key", merchantId: "unused", apiVersion: "2023-06-30", executionStatusPath: "/txns/v2/orders/{order_id}" },
       payments: {
         clientId: "unused",
         sdkEnvironment: "sandbox",

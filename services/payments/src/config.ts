@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { ConfigError, EnvReader, type Env } from "@payments/env-config";
+import { DEFAULT_EXECUTION_STATUS_PATH } from "@payments/juspay";
 
 // Service configuration, read once from the environment at start and validated
 // as a whole: every bad value is reported with its variable name, so a
@@ -15,6 +16,8 @@ export interface JuspayConfig {
   apiKey: string;
   merchantId: string;
   apiVersion: string;
+  /** Path of the mandate execution status read, with {order_id} (ADR 0013). */
+  executionStatusPath: string;
 }
 
 export type PayloadFlavour = "signature" | "session";
@@ -87,6 +90,12 @@ export function loadConfig(env: Env = process.env): Config {
     apiKey: read.secret("JUSPAY_API_KEY"),
     merchantId: read.pattern("JUSPAY_MERCHANT_ID", /^[A-Za-z0-9_.-]{1,64}$/, "1-64 characters from A-Z a-z 0-9 _ . -"),
     apiVersion: read.pattern("JUSPAY_API_VERSION", /^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD", "2023-06-30"),
+    executionStatusPath: read.pattern(
+      "JUSPAY_EXECUTION_STATUS_PATH",
+      /^\/[A-Za-z0-9/_.-]*\{order_id\}[A-Za-z0-9/_.-]*$/,
+      "a path starting with / that contains {order_id}",
+      DEFAULT_EXECUTION_STATUS_PATH,
+    ),
   };
   const payments = readPayments(read, mode);
   const jobTimeoutMs = read.integer("JOBS_TIMEOUT_MS", 60_000, 1_000, 3_600_000);

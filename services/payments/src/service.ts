@@ -48,6 +48,7 @@ export function createService(options: ServiceOptions): ServiceParts {
       apiKey: config.juspay.apiKey,
       merchantId: config.juspay.merchantId,
       version: config.juspay.apiVersion,
+      executionStatusPath: config.juspay.executionStatusPath,
       logger: logger.child({ component: "juspay" }),
       fetch: egressGuardedFetch(config.juspay.baseUrl, (origin) => logger.error({ origin }, "outbound request to a host other than Juspay refused")),
     });

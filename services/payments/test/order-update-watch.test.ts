@@ -86,7 +86,7 @@ describe("WatchOrder", () => {
     // A second replica on the same database: its change reaches us only through the database.
     const other = createService({
       config: {
-        juspay: { baseUrl: stack.sim.url, apiKey: stack.sim.options.apiKey, merchantId: stack.sim.options.merchantId, apiVersion: "2023-06-30" },
+        juspay: { baseUrl: stack.sim.url, apiKey: stack.sim.options.apiKey, merchantId: stack.sim.options.merchantId, apiVersion: "2023-06-30", executionStatusPath: "/txns/v2/orders/{order_id}" },
         payments: DEFAULT_TEST_SETTINGS,
         jobs: { enabled: false, pollIntervalMs: 1_000, concurrency: 1 },
       },

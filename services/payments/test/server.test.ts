@@ -72,12 +72,12 @@ describe.each(Object.entries(transports))("over %s", (_name, transport) => {
     expect((await health.check({ service: "payments.v1.OrderService" })).status).toBe(ServingStatus.SERVING);
   });
 
-  it("answers an RPC not built yet with UNIMPLEMENTED and an ErrorDetail", async () => {
+  it("answers every service: an unknown mandate is NOT_FOUND with an ErrorDetail", async () => {
     const mandates = createClient(MandateService, transport());
-    const err = await rejection(mandates.getMandateOrderStatus({ orderId: "ord1" }));
-    expect(err.code).toBe(Code.Unimplemented);
-    expect(err.rawMessage).toBe("payments.v1.MandateService/GetMandateOrderStatus is not implemented yet");
-    expect(err.findDetails(ErrorDetailSchema)[0]?.reason).toBe(ErrorReason.NOT_IMPLEMENTED);
+    const err = await rejection(mandates.getMandate({ mandateId: "mdt_unknown" }));
+    expect(err.code).toBe(Code.NotFound);
+    expect(err.rawMessage).toBe("mandate mdt_unknown not found");
+    expect(err.findDetails(ErrorDetailSchema)[0]?.reason).toBe(ErrorReason.NOT_FOUND);
   });
 
   it("rejects a bad request with INVALID_ARGUMENT naming the field, before the handler", async () => {

@@ -1,4 +1,13 @@
-import type { CallOptions, CreateSessionParams, JuspayOrder, JuspaySession, OrderStatusOptions, RefundOrderParams, UpdateOrderParams } from "@payments/juspay";
+import type {
+  CallOptions,
+  CreateSessionParams,
+  JuspayOrder,
+  JuspaySession,
+  OrderStatusOptions,
+  RefundOrderParams,
+  UpdateOrderParams,
+} from "@payments/juspay";
+import type { JuspayMandatesApi, JuspayNotificationsApi, JuspayTxnsApi } from "./mandate-ports.js";
 
 // What the use cases need from Juspay: a narrow interface that
 // @payments/juspay's JuspayClient satisfies, so tests and later adapters can
@@ -17,6 +26,9 @@ export interface JuspaySessionsApi {
 export interface JuspayApi {
   orders: JuspayOrdersApi;
   sessions: JuspaySessionsApi;
+  mandates: JuspayMandatesApi;
+  notifications: JuspayNotificationsApi;
+  txns: JuspayTxnsApi;
 }
 
 /** Per-call limits passed down from the RPC: the caller's cancellation and deadline. */

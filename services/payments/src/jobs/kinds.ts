@@ -12,6 +12,12 @@ export const JOB_KINDS = {
   webhookProcess: "webhook.process",
   /** Re-enqueues UNMATCHED webhook events whose order row exists now; runs forever. */
   webhookSweep: "webhook.sweep",
+  /** Follows a mandate after a command whose answer was lost, until it reaches the command's state (check_status). */
+  mandateSync: "mandate.sync",
+  /** Brings a pre-debit notification to Juspay's final word (resends it, same id, if Juspay never got it). */
+  notificationSync: "notification.sync",
+  /** Makes sure Juspay holds a debit order (resends it, same order id, if not), then hands it to the order sync. */
+  executionSync: "execution.sync",
 } as const;
 
 export interface RefundSyncPayload {
@@ -24,4 +30,18 @@ export interface OrderSyncPayload {
 
 export interface WebhookProcessPayload {
   eventId: string;
+}
+
+export interface MandateSyncPayload {
+  mandateId: string;
+  /** The status the command leads to (REVOKED, PAUSED, ACTIVE). */
+  target: string;
+}
+
+export interface NotificationSyncPayload {
+  notificationId: string;
+}
+
+export interface ExecutionSyncPayload {
+  orderId: string;
 }

@@ -16,7 +16,7 @@ export function money(minor: bigint, currency: string): Money {
   return create(MoneySchema, { amountMinor: minor, currency });
 }
 
-function enumValue<E extends Record<string, string | number>>(enumObject: E, name: string, fallback: E[keyof E]): E[keyof E] {
+export function enumValue<E extends Record<string, string | number>>(enumObject: E, name: string, fallback: E[keyof E]): E[keyof E] {
   const value = enumObject[name as keyof E];
   return typeof value === "number" ? value : fallback;
 }

@@ -2,6 +2,7 @@ import { create, fromBinary } from "@bufbuild/protobuf";
 import { timestampFromDate, timestampNow } from "@bufbuild/protobuf/wkt";
 import type { HandlerContext } from "@connectrpc/connect";
 import { PaymentEventSchema, PaymentEventType, type PaymentEvent } from "@payments/proto/payments/v1/events_pb";
+import { MandateSchema, PreDebitNotificationSchema } from "@payments/proto/payments/v1/mandate_pb";
 import { OrderSchema, RefundSchema } from "@payments/proto/payments/v1/order_pb";
 import { StreamHeartbeatSchema, StreamPaymentEventsResponseSchema, type StreamPaymentEventsRequest, type StreamPaymentEventsResponse } from "@payments/proto/payments/v1/webhook_service_pb";
 import type { AppContext } from "../app/context.js";
@@ -36,11 +37,19 @@ export function paymentEventToProto(row: PaymentEventRow): PaymentEvent {
     mandateId: row.mandate_id ?? "",
     customerId: row.customer_id ?? "",
     webhookEventId: row.webhook_event_id ?? "",
-    subject:
-      row.subject_kind === "order"
-        ? { case: "order", value: fromBinary(OrderSchema, row.subject) }
-        : row.subject_kind === "refund"
-          ? { case: "refund", value: fromBinary(RefundSchema, row.subject) }
-          : { case: undefined },
+    subject: subjectOf(row),
   });
+}
+
+function subjectOf(row: PaymentEventRow): PaymentEvent["subject"] {
+  switch (row.subject_kind) {
+    case "order":
+      return { case: "order", value: fromBinary(OrderSchema, row.subject) };
+    case "refund":
+      return { case: "refund", value: fromBinary(RefundSchema, row.subject) };
+    case "mandate":
+      return { case: "mandate", value: fromBinary(MandateSchema, row.subject) };
+    case "notification":
+      return { case: "notification", value: fromBinary(PreDebitNotificationSchema, row.subject) };
+  }
 }

@@ -11,11 +11,11 @@ import type { AppContext } from "../app/context.js";
 import type { OrderChangeFeed } from "../app/orders/order-change-feed.js";
 import type { HealthMonitor } from "../health/health-monitor.js";
 import { healthService } from "./health-service.js";
+import { mandateService } from "./mandate-service.js";
 import { orderService } from "./order-service.js";
 import { payloadService } from "./payload-service.js";
 import { reflectionServices } from "./reflection-service.js";
 import { webhookService } from "./webhook-service.js";
-import { withUnimplemented } from "./unimplemented.js";
 
 /** The four payments.v1 services this server answers. */
 export const PAYMENTS_SERVICES: readonly DescService[] = [PayloadService, OrderService, MandateService, WebhookService];
@@ -33,7 +33,7 @@ export function routes(deps: RouteDependencies) {
   return (router: ConnectRouter) => {
     router.service(PayloadService, payloadService(deps.app));
     router.service(OrderService, orderService(deps.app, deps.changeFeed));
-    router.service(MandateService, withUnimplemented(MandateService));
+    router.service(MandateService, mandateService(deps.app));
     router.service(WebhookService, webhookService(deps.app));
     router.service(Health, healthService(deps.health, PAYMENTS_SERVICES.map((s) => s.typeName)));
     router.service(ServerReflectionV1, reflection.v1);

@@ -6,7 +6,7 @@ import { MandateService } from "@payments/proto/payments/v1/mandate_service_pb";
 import { OrderService } from "@payments/proto/payments/v1/order_service_pb";
 import { PayloadService } from "@payments/proto/payments/v1/payload_service_pb";
 import { WebhookService } from "@payments/proto/payments/v1/webhook_service_pb";
-import { JuspayClient } from "@payments/juspay";
+import { DEFAULT_EXECUTION_STATUS_PATH, JuspayClient } from "@payments/juspay";
 import type { JuspayApi } from "../../src/app/ports.js";
 import type { PaymentsSettings } from "../../src/config.js";
 import { migrateToLatest } from "../../src/db/migrate.js";
@@ -97,7 +97,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const { sink, logs } = captureLogs();
   const logger = createLogger("info", sink);
   const config = {
-    juspay: { baseUrl: sim.url, apiKey: sim.options.apiKey, merchantId: sim.options.merchantId, apiVersion: "2023-06-30" },
+    juspay: { baseUrl: sim.url, apiKey: sim.options.apiKey, merchantId: sim.options.merchantId, apiVersion: "2023-06-30", executionStatusPath: DEFAULT_EXECUTION_STATUS_PATH },
     payments: { ...DEFAULT_TEST_SETTINGS, signingKeys: [{ keyId: SIGNING_KEY_ID, privateKeyPem: key.privateKeyPem }], ...options.settings },
     jobs: { enabled: options.jobs ?? true, pollIntervalMs: 50, concurrency: 10 },
   };

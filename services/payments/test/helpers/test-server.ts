@@ -27,7 +27,7 @@ export async function startTestServer(): Promise<TestServer> {
   // No Juspay behind this server (nothing listens on port 9): tests of the transport and health only.
   const service = createService({
     config: {
-      juspay: { baseUrl: "http://127.0.0.1:9", apiKey: "unused_key", merchantId: "unused", apiVersion: "2023-06-30" },
+      juspay: { baseUrl: "http://127.0.0.1:9", apiKey: "unused_key", merchantId: "unused", apiVersion: "2023-06-30", executionStatusPath: "/txns/v2/orders/{order_id}" },
       payments: DEFAULT_TEST_SETTINGS,
       jobs: { enabled: false, pollIntervalMs: 1_000, concurrency: 1 },
     },

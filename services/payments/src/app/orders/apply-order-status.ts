@@ -9,6 +9,7 @@ import { isMoneyMovingStatus, mayTransition } from "../../domain/order-status.js
 import { isFinalRefundStatus, mayTransitionRefund } from "../../domain/refund-status.js";
 import type { AppContext } from "../context.js";
 import { appendOrderEvent, appendRefundEvent } from "../events/payment-events.js";
+import { applyMandateInTransaction } from "../mandates/apply-mandate.js";
 import { AppError } from "../errors.js";
 
 // Applies an order as Juspay reports it (order status answer, refund answer)
@@ -95,6 +96,11 @@ export async function applyInTransaction(ctx: AppContext, trx: Transaction<Datab
   const orderEvent = orderEventType(row.status, order.status);
   if (orderEvent !== null) await appendOrderEvent(trx, ctx.eventSubjects, orderEvent, order, updatedRefunds);
   for (const [type, refund] of refundEvents) await appendRefundEvent(trx, ctx.eventSubjects, type, refund, order.customer_id);
+  // A registration order's status carries its mandate: the mandate row follows it (ADR 0013).
+  if (reported.mandate !== null && !flagged) {
+    const registrationOrderId = order.order_type === "MANDATE_REGISTRATION" ? order.order_id : null;
+    await applyMandateInTransaction(ctx, trx, reported.mandate, { customerId: order.customer_id, registrationOrderId });
+  }
   return { order, refunds: updatedRefunds, changed };
 }
 

@@ -28,7 +28,7 @@ export async function refreshOrder(ctx: AppContext, orderId: string, budget: Cal
     if (!isJuspayError(err)) throw err;
     // No payment attempt yet (signature flavour: Juspay creates the order when the SDK opens).
     if (err instanceof JuspayNotFoundError) return { order: row, refunds: await refundsOfOrder(ctx.db, orderId), stale: null };
-    logRefreshFailure(ctx, orderId, err);
+    logReadFailure(ctx, { orderId }, err);
     return { order: row, refunds: await refundsOfOrder(ctx.db, orderId), stale: staleReasonOf(err) };
   }
 }
@@ -39,11 +39,12 @@ export function staleReasonOf(err: JuspayError): StaleReason {
   return "juspay_unavailable";
 }
 
-function logRefreshFailure(ctx: AppContext, orderId: string, err: JuspayError): void {
+/** Logs why a read from Juspay failed (our credentials refused: alerted), before answering stale. */
+export function logReadFailure(ctx: AppContext, subject: Record<string, string>, err: JuspayError): void {
   if (err.kind === "authentication" || err.kind === "authorization") {
     ctx.alerts.inc("juspay_auth_failed");
-    ctx.logger.error({ orderId, err: err.toJSON() }, "Juspay refused our credentials: check JUSPAY_API_KEY / JUSPAY_MERCHANT_ID");
+    ctx.logger.error({ ...subject, err: err.toJSON() }, "Juspay refused our credentials: check JUSPAY_API_KEY / JUSPAY_MERCHANT_ID");
     return;
   }
-  ctx.logger.warn({ orderId, err: err.toJSON() }, "order status refresh failed; answering from our row, marked stale");
+  ctx.logger.warn({ ...subject, err: err.toJSON() }, "refresh from Juspay failed; answering from our row, marked stale");
 }

@@ -2,6 +2,7 @@ import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import { findOrder, findRefund, type RefundRow } from "../../db/orders-repository.js";
 import { isTerminalOrderStatus } from "../../domain/order-status.js";
 import { needsNoSync } from "../../domain/refund-status.js";
+import { juspayCallBudget } from "../call-budget.js";
 import type { AppContext } from "../context.js";
 import { AppError } from "../errors.js";
 import { completeKey, scopeOf, type KeyRef } from "../idempotency.js";
@@ -19,13 +20,6 @@ import { sendRefund } from "./send-refund.js";
 //    the PENDING refund: the sync job settles it.
 // 4. The key is completed, linked to the refund row: every replay answers
 //    the refund's current state, with no Juspay call.
-
-/**
- * Time kept back from the caller's deadline after the Juspay call, to record
- * the outcome and answer: a PENDING answer that arrives is better than a
- * DEADLINE_EXCEEDED that leaves the caller guessing.
- */
-const WRITE_BACK_MS = 250;
 
 export type RefundOrderResult =
   | { refund: RefundRow }
@@ -49,8 +43,7 @@ export async function refundOrder(ctx: AppContext, request: RefundRequest, budge
   let refund = prepared.refund;
   // A taken-over call whose refund Juspay already holds (or that is settled) needs no new POST.
   if (!needsNoSync(refund.status) && !refund.acknowledged) {
-    const sendBudget = budget.deadline === undefined ? budget : { ...budget, deadline: budget.deadline - WRITE_BACK_MS };
-    refund = (await sendRefund(ctx, refund, order.customer_id, sendBudget)).refund;
+    refund = (await sendRefund(ctx, refund, order.customer_id, juspayCallBudget(budget))).refund;
   }
   await completeKey(ctx.db, ref, encode(refund), refund.refund_id);
   return { refund };
