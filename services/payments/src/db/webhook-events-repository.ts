@@ -80,13 +80,30 @@ export async function recordProcessing(db: Db, eventId: string, outcome: Process
     .executeTakeFirst();
 }
 
-/** UNMATCHED events whose order row exists now (oldest first), for the sweep. */
-export async function unmatchedWithOrder(db: Db, limit: number): Promise<string[]> {
+/**
+ * UNMATCHED events that may match now (oldest first), for the sweep: order
+ * events whose order row exists, and mandate events left unmatched for want
+ * of an owner (`noOwnerReason`) whose mandate row exists. Other unmatched
+ * mandate and notification events stay as they are: re-reading them would
+ * only repeat the answer.
+ */
+export async function unmatchedNowMatchable(db: Db, noOwnerReason: string, limit: number): Promise<string[]> {
   const rows = await db
     .selectFrom("webhook_events as e")
-    .innerJoin("orders as o", "o.order_id", "e.order_id")
     .select("e.event_id")
     .where("e.state", "=", "UNMATCHED")
+    .where((eb) =>
+      eb.or([
+        eb.and([
+          eb.not(eb.or([eb("e.event_name", "like", "MANDATE\\_%"), eb("e.event_name", "like", "NOTIFICATION\\_%")])),
+          eb.exists(eb.selectFrom("orders as o").select("o.order_id").whereRef("o.order_id", "=", "e.order_id")),
+        ]),
+        eb.and([
+          eb("e.last_error", "=", noOwnerReason),
+          eb.exists(eb.selectFrom("mandates as m").select("m.mandate_id").whereRef("m.mandate_id", "=", "e.mandate_id")),
+        ]),
+      ]),
+    )
     .orderBy("e.receive_time")
     .limit(limit)
     .execute();

@@ -1,7 +1,7 @@
 // What the service does with each Juspay webhook event_name (reference §4.3).
 // Every event only hints that something changed: processing re-reads Juspay's
-// order status and applies that (criterion 32), so acting on a name means
-// "refresh this order", never "believe this body".
+// status of the order, mandate or notification and applies that (criterion
+// 32), so acting on a name means "refresh this", never "believe this body".
 
 /** Events about an order, its payment attempts or its refunds: refresh the order. */
 export const ORDER_EVENT_NAMES: ReadonlySet<string> = new Set([
@@ -20,17 +20,17 @@ export const ORDER_EVENT_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Mandate and pre-debit notification events. MandateService arrives with
- * issue 7; until then these are stored as IGNORED with MANDATE_DEFERRED_REASON
- * so that issue can find them (ListWebhookEvents by state and name) and
- * replay them.
+ * Mandate and pre-debit notification events (MANDATE_CREATED, _ACTIVATED,
+ * _PAUSED, _REVOKED, _FAILED, _EXPIRED, NOTIFICATION_SUCCEEDED, _FAILED, and
+ * names Juspay may add under these prefixes): re-read the mandate
+ * (check_status) or the notification and apply that (ADR 0013).
  */
-const MANDATE_PREFIXES = ["MANDATE_", "NOTIFICATION_"];
+const MANDATE_PREFIX = "MANDATE_";
+const NOTIFICATION_PREFIX = "NOTIFICATION_";
 
-export const MANDATE_DEFERRED_REASON = "mandate and notification events are processed from issue 7 (MandateService) on; replay this event then";
 export const NOT_ACTED_ON_REASON = "this service does not act on this event_name";
 
-export type WebhookAction = { kind: "refresh_order" } | { kind: "ignore"; reason: string };
+export type WebhookAction = { kind: "refresh_order" } | { kind: "refresh_mandate" } | { kind: "refresh_notification" } | { kind: "ignore"; reason: string };
 
 /**
  * What processing does for `eventName`. Not acted on, for example: ORDER_CREATED
@@ -39,6 +39,7 @@ export type WebhookAction = { kind: "refresh_order" } | { kind: "ignore"; reason
  */
 export function webhookAction(eventName: string): WebhookAction {
   if (ORDER_EVENT_NAMES.has(eventName)) return { kind: "refresh_order" };
-  if (MANDATE_PREFIXES.some((prefix) => eventName.startsWith(prefix))) return { kind: "ignore", reason: MANDATE_DEFERRED_REASON };
+  if (eventName.startsWith(MANDATE_PREFIX)) return { kind: "refresh_mandate" };
+  if (eventName.startsWith(NOTIFICATION_PREFIX)) return { kind: "refresh_notification" };
   return { kind: "ignore", reason: NOT_ACTED_ON_REASON };
 }

@@ -1,13 +1,14 @@
-import { unmatchedWithOrder } from "../../db/webhook-events-repository.js";
+import { unmatchedNowMatchable } from "../../db/webhook-events-repository.js";
 import { JOB_KINDS, type WebhookProcessPayload } from "../../jobs/kinds.js";
 import { enqueue, type Db } from "../../jobs/queue.js";
 import { JobSnooze, type JobHandler } from "../../jobs/worker.js";
 import type { AppContext } from "../context.js";
 import { webhookProcessKey } from "./ingest-webhook.js";
+import { UNMATCHED_NO_OWNER } from "./process-mandate-events.js";
 
 // Webhooks can arrive before our order row (Juspay is fast, our caller slow,
 // or a replica's commit not yet visible): those events are UNMATCHED and kept.
-// This recurring job finds the ones whose order row exists now and processes
+// This recurring job finds the ones whose row exists now and processes
 // them again, so none is acknowledged and then dropped (criterion 29). A
 // sweep rather than a hook in every path that creates an order: one place,
 // and it also catches rows created by paths added later.
@@ -22,7 +23,7 @@ export async function ensureWebhookSweep(db: Db): Promise<void> {
 
 export function webhookSweepJob(ctx: AppContext): JobHandler {
   return async () => {
-    const eventIds = await unmatchedWithOrder(ctx.db, BATCH);
+    const eventIds = await unmatchedNowMatchable(ctx.db, UNMATCHED_NO_OWNER, BATCH);
     for (const eventId of eventIds) {
       const payload: WebhookProcessPayload = { eventId };
       await enqueue(ctx.db, { kind: JOB_KINDS.webhookProcess, payload, uniqueKey: webhookProcessKey(eventId) });
