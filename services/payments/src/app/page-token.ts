@@ -35,3 +35,10 @@ export function decodeKeysetToken(token: string, scope: string, listName: string
   if (s !== scope) throw bad();
   return { atUs: t, id: i };
 }
+
+/** Splits rows fetched with `limit size + 1` into the page and the token of the next one ("" on the last page). */
+export function keysetPage<R>(rows: R[], size: number, scope: string, positionOf: (row: R) => KeysetPosition): { page: R[]; nextPageToken: string } {
+  const page = rows.slice(0, size);
+  const last = page.at(-1);
+  return { page, nextPageToken: rows.length > size && last !== undefined ? encodeKeysetToken(scope, positionOf(last)) : "" };
+}

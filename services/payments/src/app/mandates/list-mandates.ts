@@ -4,7 +4,7 @@ import { sql } from "kysely";
 import type { MandateRow } from "../../db/mandates-repository.js";
 import type { AppContext } from "../context.js";
 import { logReadFailure, staleReasonOf, type StaleReason } from "../orders/refresh-order.js";
-import { decodeKeysetToken, encodeKeysetToken } from "../page-token.js";
+import { decodeKeysetToken, keysetPage } from "../page-token.js";
 import type { CallBudget } from "../ports.js";
 import { applyMandate } from "./apply-mandate.js";
 
@@ -51,9 +51,7 @@ export async function listMandates(ctx: AppContext, request: MandateListRequest,
     query = query.where(sql<boolean>`(created_at, mandate_id) < (${at}, ${after.id})`);
   }
   const rows = await query.orderBy("created_at", "desc").orderBy("mandate_id", "desc").limit(size + 1).execute();
-  const page = rows.slice(0, size);
-  const last = page.at(-1);
-  const nextPageToken = rows.length > size && last !== undefined ? encodeKeysetToken(scope, { atUs: last.created_at_us, id: last.mandate_id }) : "";
+  const { page, nextPageToken } = keysetPage(rows, size, scope, (row) => ({ atUs: row.created_at_us, id: row.mandate_id }));
   return { mandates: page.map(({ created_at_us: _us, ...mandate }) => mandate), nextPageToken, stale };
 }
 

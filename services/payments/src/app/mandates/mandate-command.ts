@@ -7,6 +7,7 @@ import { juspayCallBudget } from "../call-budget.js";
 import type { AppContext } from "../context.js";
 import { fieldError, type AppError } from "../errors.js";
 import { claimKey, completeKey, releaseKey, scopeOf, type KeyRef } from "../idempotency.js";
+import { isDefiniteRefusal } from "../juspay-refusal.js";
 import type { CallBudget } from "../ports.js";
 import { applyMandate } from "./apply-mandate.js";
 import { stateInvalid } from "./mandate-errors.js";
@@ -85,7 +86,7 @@ async function decide(ctx: AppContext, row: MandateRow, request: CommandRequest,
     return confirm(ctx, applied, request, budget, null);
   } catch (err) {
     if (!isJuspayError(err)) throw err;
-    if (isRefusal(err)) return confirm(ctx, mandate, request, budget, err);
+    if (isDefiniteRefusal(err)) return confirm(ctx, mandate, request, budget, err);
     // Juspay certainly did not act (refused connection, open breaker): the caller may simply retry.
     if (err.outcome === "not_applied") throw err;
     ctx.logger.warn({ mandateId: mandate.mandate_id, command: request.command, err: err.toJSON() }, "mandate command outcome unknown: PENDING, mandate.sync follows it");
@@ -132,11 +133,6 @@ function inTargetState(mandate: MandateRow, request: CommandRequest): boolean {
 function sameSecond(requested: Date | null | undefined, current: Date | null): boolean {
   if (requested === null || requested === undefined || current === null) return true;
   return Math.floor(requested.getTime() / 1000) === Math.floor(current.getTime() / 1000);
-}
-
-/** Juspay answered and did nothing: a 400/404 with a definite outcome. */
-function isRefusal(err: JuspayError): boolean {
-  return err.outcome === "not_applied" && err.httpStatus !== null && (err.kind === "invalid_request" || err.kind === "not_found");
 }
 
 function checkTimes(request: CommandRequest, mandate: MandateRow, now: Date): void {

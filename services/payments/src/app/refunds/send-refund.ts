@@ -2,6 +2,7 @@ import { JuspayDuplicateError, isJuspayError, type JuspayError } from "@payments
 import { findRefund, lockOrder, type RefundRow } from "../../db/orders-repository.js";
 import { toJuspayMinor } from "../../domain/money.js";
 import type { AppContext } from "../context.js";
+import { isDefiniteRefusal } from "../juspay-refusal.js";
 import { appendRefundEvent } from "../events/payment-events.js";
 import { applyOrderStatus } from "../orders/apply-order-status.js";
 import { refreshOrder } from "../orders/refresh-order.js";
@@ -53,16 +54,11 @@ export async function sendRefund(ctx: AppContext, refund: RefundRow, customerId:
       ctx.logger.info({ refundId: refund.refund_id, orderId: refund.order_id }, "Juspay answered duplicate.call: reconciling from order status");
       return { refund: await reconcile(ctx, refund, budget), result: "reconciled" };
     }
-    if (isDefiniteRejection(err)) return rejectUnlessHeld(ctx, refund, err, budget);
+    if (isDefiniteRefusal(err)) return rejectUnlessHeld(ctx, refund, err, budget);
     if (err.kind === "authentication" || err.kind === "authorization") ctx.alerts.inc("juspay_auth_failed");
     ctx.logger.warn({ refundId: refund.refund_id, orderId: refund.order_id, err: err.toJSON() }, "refund outcome unknown: left PENDING for the refund sync job");
     return { refund: await current(ctx, refund), result: "unknown" };
   }
-}
-
-/** Juspay said no and did nothing: a 400/404 whose outcome is known. Our own setup problems (401/403, config) are not the refund's fault. */
-function isDefiniteRejection(err: JuspayError): boolean {
-  return err.outcome === "not_applied" && err.httpStatus !== null && (err.kind === "invalid_request" || err.kind === "not_found");
 }
 
 /** Order status shows whether Juspay holds our id; applies it. Unchanged (PENDING) when Juspay cannot answer. */

@@ -4,7 +4,7 @@ import type { WebhookEventStateName } from "../../db/schema.js";
 import type { WebhookEventRow } from "../../db/webhook-events-repository.js";
 import type { AppContext } from "../context.js";
 import { fieldError } from "../errors.js";
-import { decodeKeysetToken, encodeKeysetToken } from "../page-token.js";
+import { decodeKeysetToken, keysetPage } from "../page-token.js";
 import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 
 // ListWebhookEvents: stored events, newest first by (receive_time, event_id),
@@ -54,9 +54,7 @@ export async function listWebhookEvents(ctx: AppContext, filter: WebhookEventFil
     query = query.where(sql<boolean>`(receive_time, event_id) < (${at}, ${after.id})`);
   }
   const rows = await query.orderBy("receive_time", "desc").orderBy("event_id", "desc").limit(size + 1).execute();
-  const page = rows.slice(0, size);
-  const last = page.at(-1);
-  const nextPageToken = rows.length > size && last !== undefined ? encodeKeysetToken(scope, { atUs: last.receive_time_us, id: last.event_id }) : "";
+  const { page, nextPageToken } = keysetPage(rows, size, scope, (row) => ({ atUs: row.receive_time_us, id: row.event_id }));
   return { events: page.map(({ receive_time_us: _us, ...event }) => event), nextPageToken };
 }
 

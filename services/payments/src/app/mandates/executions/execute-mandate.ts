@@ -8,6 +8,7 @@ import type { AppContext } from "../../context.js";
 import { AppError } from "../../errors.js";
 import { completeKey, scopeOf, type KeyRef } from "../../idempotency.js";
 import { applyOrderStatus } from "../../orders/apply-order-status.js";
+import { isDefiniteRefusal } from "../../juspay-refusal.js";
 import type { CallBudget } from "../../ports.js";
 import { prepareExecution, type ExecutionRequest } from "./prepare-execution.js";
 import { recordDebitAnswer, recordDebitRefused } from "./record-debit.js";
@@ -61,9 +62,7 @@ export async function deliverDebit(ctx: AppContext, execution: ExecutionRow, ord
   } catch (err) {
     if (!isJuspayError(err)) throw err;
     if (err instanceof JuspayDuplicateError) return readBack(ctx, order, null, budget);
-    if (err.outcome === "not_applied" && err.httpStatus !== null && (err.kind === "invalid_request" || err.kind === "not_found")) {
-      return readBack(ctx, order, err, budget);
-    }
+    if (isDefiniteRefusal(err)) return readBack(ctx, order, err, budget);
     ctx.logger.warn({ orderId: order.order_id, err: err.toJSON() }, "mandate debit outcome unknown: left PENDING for execution.sync");
     return (await findOrder(ctx.db, order.order_id)) ?? order;
   }

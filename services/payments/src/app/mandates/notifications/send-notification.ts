@@ -6,6 +6,7 @@ import { juspayCallBudget } from "../../call-budget.js";
 import type { AppContext } from "../../context.js";
 import { AppError } from "../../errors.js";
 import { completeKey, scopeOf, type KeyRef } from "../../idempotency.js";
+import { isDefiniteRefusal } from "../../juspay-refusal.js";
 import type { CallBudget } from "../../ports.js";
 import { applyNotification } from "./apply-notification.js";
 import { markNotificationRejected } from "./reject-notification.js";
@@ -55,14 +56,10 @@ export async function deliverNotification(ctx: AppContext, row: NotificationRow,
     if (!isJuspayError(err)) throw err;
     // Juspay already holds our id (an earlier attempt whose answer was lost): read it.
     if (err instanceof JuspayDuplicateError) return checkBeforeFailing(ctx, row, null, budget, customerId);
-    if (isRefusal(err)) return checkBeforeFailing(ctx, row, err, budget, customerId);
+    if (isDefiniteRefusal(err)) return checkBeforeFailing(ctx, row, err, budget, customerId);
     ctx.logger.warn({ notificationId: row.notification_id, err: err.toJSON() }, "pre-debit notification outcome unknown: left PENDING for notification.sync");
     return (await findNotification(ctx.db, row.notification_id)) ?? row;
   }
-}
-
-function isRefusal(err: JuspayError): boolean {
-  return err.outcome === "not_applied" && err.httpStatus !== null && (err.kind === "invalid_request" || err.kind === "not_found");
 }
 
 /** Juspay refused: if it holds our id anyway (an earlier attempt), that is the truth; else a refusal fails the notification. */
