@@ -27,7 +27,7 @@ import { requestHash } from "../domain/request-hash.js";
 import { budgetOf, callerOf } from "./call-context.js";
 import { dateOf, mandateCommandHandlers } from "./mandate-command-handlers.js";
 import { executionToProto, mandateToProto, notificationToProto } from "./mandate-proto.js";
-import { orderToProto, staleReasonOf } from "./order-proto.js";
+import { orderToProto, staleness } from "./order-proto.js";
 
 // MandateService: thin handlers from proto to the use cases and back.
 // Requests arrive validated (field rules); errors are mapped by rpc/error-map.ts.
@@ -39,8 +39,7 @@ export function mandateService(app: AppContext): ServiceImpl<typeof MandateServi
       return create(GetMandateOrderStatusResponseSchema, {
         order: orderToProto(view.order, view.refunds),
         mandate: view.mandate === undefined ? undefined : mandateToProto(view.mandate),
-        stale: view.stale !== null,
-        staleReason: staleReasonOf(view.stale),
+        ...staleness(view.stale),
       });
     },
 
@@ -50,14 +49,13 @@ export function mandateService(app: AppContext): ServiceImpl<typeof MandateServi
         order: orderToProto(view.order, view.refunds),
         execution: executionToProto(view.execution, view.order),
         notification: view.notification === undefined ? undefined : notificationToProto(view.notification),
-        stale: view.stale !== null,
-        staleReason: staleReasonOf(view.stale),
+        ...staleness(view.stale),
       });
     },
 
     async getMandate(req, ctx) {
       const view = await refreshMandate(app, req.mandateId, budgetOf(ctx));
-      return create(GetMandateResponseSchema, { mandate: mandateToProto(view.mandate), stale: view.stale !== null, staleReason: staleReasonOf(view.stale) });
+      return create(GetMandateResponseSchema, { mandate: mandateToProto(view.mandate), ...staleness(view.stale) });
     },
 
     async listMandates(req, ctx) {
@@ -70,8 +68,7 @@ export function mandateService(app: AppContext): ServiceImpl<typeof MandateServi
       return create(ListMandatesResponseSchema, {
         mandates: page.mandates.map(mandateToProto),
         nextPageToken: page.nextPageToken,
-        stale: page.stale !== null,
-        staleReason: staleReasonOf(page.stale),
+        ...staleness(page.stale),
       });
     },
 
@@ -123,8 +120,7 @@ export function mandateService(app: AppContext): ServiceImpl<typeof MandateServi
       const view = await refreshNotification(app, req.notificationId, budgetOf(ctx));
       return create(GetPreDebitNotificationResponseSchema, {
         notification: notificationToProto(view.notification),
-        stale: view.stale !== null,
-        staleReason: staleReasonOf(view.stale),
+        ...staleness(view.stale),
       });
     },
   };

@@ -36,6 +36,11 @@ export function staleReasonOf(reason: AppStaleReason | null): StaleReason {
   return StaleReason.UNSPECIFIED;
 }
 
+/** The `stale` and `stale_reason` fields of a read answered from our rows. */
+export function staleness(reason: AppStaleReason | null): { stale: boolean; staleReason: StaleReason } {
+  return { stale: reason !== null, staleReason: staleReasonOf(reason) };
+}
+
 export function refundToProto(row: RefundRow): Refund {
   return create(RefundSchema, {
     refundId: row.refund_id,

@@ -17,7 +17,7 @@ import { watchOrder } from "../app/orders/watch-order.js";
 import type { UdfMap } from "../db/schema.js";
 import { requestHash } from "../domain/request-hash.js";
 import { budgetOf, callerOf } from "./call-context.js";
-import { orderToProto, staleReasonOf } from "./order-proto.js";
+import { orderToProto, staleness } from "./order-proto.js";
 import { refundHandlers } from "./refund-handlers.js";
 
 // OrderService: thin handlers from proto to the use cases and back. Requests
@@ -29,8 +29,7 @@ export function orderService(app: AppContext, changeFeed: OrderChangeFeed): Serv
       const result = await getOrderStatus(app, req.orderId, budgetOf(ctx));
       return create(GetOrderStatusResponseSchema, {
         order: orderToProto(result.order, result.refunds),
-        stale: result.stale !== null,
-        staleReason: staleReasonOf(result.stale),
+        ...staleness(result.stale),
       });
     },
     ...refundHandlers(app),

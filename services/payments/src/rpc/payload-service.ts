@@ -15,7 +15,7 @@ import { createProcessPayload } from "../app/payloads/create-process-payload.js"
 import { verifySdkResult } from "../app/payloads/verify-sdk-result.js";
 import { requestHash } from "../domain/request-hash.js";
 import { budgetOf, callerOf } from "./call-context.js";
-import { orderToProto, staleReasonOf } from "./order-proto.js";
+import { orderToProto, staleness } from "./order-proto.js";
 import { nextActionProto, processPayloadInput, processPayloadResponse, reportedStatusRaw } from "./payload-proto.js";
 
 // PayloadService: thin handlers from proto to the use cases and back. Requests
@@ -60,8 +60,7 @@ export function payloadService(app: AppContext): ServiceImpl<typeof PayloadServi
         nextAction: nextActionProto(r.nextAction),
         amountVerified: r.amountVerified,
         reportedStatusMismatch: r.reportedStatusMismatch,
-        stale: r.stale !== null,
-        staleReason: staleReasonOf(r.stale),
+        ...staleness(r.stale),
       });
     },
   };

@@ -13,7 +13,7 @@ import { listRefunds } from "../app/refunds/list-refunds.js";
 import { refundOrder } from "../app/refunds/refund-order.js";
 import { requestHash } from "../domain/request-hash.js";
 import { budgetOf, callerOf } from "./call-context.js";
-import { refundToProto, staleReasonOf } from "./order-proto.js";
+import { refundToProto, staleness } from "./order-proto.js";
 
 // RefundOrder, GetRefund and ListRefunds: proto in, use case, proto out.
 // Requests arrive validated (field rules); errors are mapped by rpc/error-map.ts.
@@ -45,7 +45,7 @@ export function refundHandlers(app: AppContext): Pick<ServiceImpl<typeof OrderSe
       const selector = req.selector;
       const by = selector.case === "uniqueRequestId" ? { uniqueRequestId: selector.value } : { refundId: selector.value ?? "" };
       const view = await getRefund(app, by, budgetOf(ctx));
-      return create(GetRefundResponseSchema, { refund: refundToProto(view.refund), stale: view.stale !== null, staleReason: staleReasonOf(view.stale) });
+      return create(GetRefundResponseSchema, { refund: refundToProto(view.refund), ...staleness(view.stale) });
     },
 
     async listRefunds(req) {
