@@ -1,6 +1,6 @@
 import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import type { Transaction } from "kysely";
-import { lockMandate, lockNotification, type NotificationRow } from "../../../db/mandates-repository.js";
+import { findMandate, lockMandate, lockNotification, type NotificationRow } from "../../../db/mandates-repository.js";
 import type { DatabaseSchema } from "../../../db/schema.js";
 import { debitAmountViolation, withinMandate } from "../../../domain/mandate-debit-rules.js";
 import { JOB_KINDS, type NotificationSyncPayload } from "../../../jobs/kinds.js";
@@ -48,7 +48,8 @@ export async function prepareNotification(ctx: AppContext, trx: Transaction<Data
       });
     }
     await linkKey(trx, ref, existing.notification_id);
-    const owner = await lockMandate(trx, existing.mandate_id);
+    // Read, not locked: locks are taken mandate first, then notification (prepare-execution.ts).
+    const owner = await findMandate(trx, existing.mandate_id);
     return { kind: "send", notification: existing, customerId: owner?.customer_id ?? "" };
   }
 
