@@ -1,17 +1,33 @@
-// `npm run demo`: walks the payment journey (tools/dev/journey.ts) against the
-// stack `npm start` runs, printing each step. PAYMENTS_URL and JUSPAY_SIM_URL
-// point it elsewhere.
+// `npm run demo`: walks the payment journey and then the mandate journey
+// (tools/dev/journey.ts, mandate-journey.ts) against the stack `npm start`
+// runs, printing each step. PAYMENTS_URL and JUSPAY_SIM_URL point it elsewhere.
 import { createPaymentsClient } from "@payments/client";
 import { JourneyError, runPaymentJourney } from "./journey.js";
 
 const baseUrl = process.env.PAYMENTS_URL ?? "http://127.0.0.1:50051";
 const simUrl = process.env.JUSPAY_SIM_URL ?? `http://127.0.0.1:${process.env.JUSPAY_SIM_PORT ?? "8090"}`;
 
+/**
+ * The simulator's clock only moves forward, and each demo moves it about 7 minutes (refund and debit
+ * settlements); signed payloads more than 15 simulated minutes old are refused. Say so before a run that
+ * would fail on it (an unreachable simulator is left to the journey's own steps).
+ */
+async function checkSimClock(): Promise<void> {
+  const clock = (await fetch(`${simUrl}/__admin/clock`)
+    .then((res) => res.json())
+    .catch(() => undefined)) as { now?: number } | undefined;
+  const aheadMs = (clock?.now ?? 0) - Date.now();
+  if (aheadMs > 14.5 * 60_000) {
+    throw new JourneyError("simulator clock", `it runs ${Math.round(aheadMs / 60_000)} min ahead after earlier demos moved it, and the simulator refuses signed payloads more than 15 simulated minutes old: restart \`npm start\` for a fresh clock`);
+  }
+}
+
 async function main(): Promise<void> {
-  console.log(`payment journey against ${baseUrl} (Juspay simulator ${simUrl})\n`);
+  console.log(`payment and mandate journeys against ${baseUrl} (Juspay simulator ${simUrl})\n`);
+  await checkSimClock();
   const payments = createPaymentsClient({ baseUrl, transport: "grpc", timeoutMs: 15_000 });
   const result = await runPaymentJourney({ payments, simUrl, say: (line) => console.log(`  ✓ ${line}`) });
-  console.log(`\ndone: order ${result.orderId}, refund ${result.refundId}`);
+  console.log(`\ndone: order ${result.orderId}, refund ${result.refundId}; mandate ${result.mandate.mandateId} (registered by ${result.mandate.orderId}, debit ${result.mandate.debitOrderId}, notification ${result.mandate.notificationId})`);
 }
 
 main().catch((err: unknown) => {

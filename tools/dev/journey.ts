@@ -5,6 +5,7 @@ import { NextAction, ProcessPayloadFlavour, SdkProcessStatus } from "@payments/p
 import { PaymentEventType } from "@payments/proto/payments/v1/events_pb";
 import { OrderStatus, RefundStatus, WebhookEventState } from "@payments/proto/payments/v1/statuses_pb";
 import { openEventConsumer, waitForWebhook } from "./journey-events.js";
+import { runMandateJourney, type MandateJourneyResult } from "./mandate-journey.js";
 
 // The payment journey end to end, against a running service and the Juspay
 // simulator: a StreamPaymentEvents consumer opens -> initiate payload ->
@@ -12,10 +13,11 @@ import { openEventConsumer, waitForWebhook } from "./journey-events.js";
 // -> Juspay's ORDER_SUCCEEDED webhook stored and processed -> WatchOrder sees
 // CHARGED -> partial refund -> the sync job brings it to SUCCESS -> a refund
 // over the remaining amount is refused -> the stream has emitted the order's
-// events. `npm run demo` prints it; the journey test runs it. Every step
-// checks its answer and throws JourneyError naming the step. The simulator
-// must deliver webhooks to a bridge in front of this service (`npm start`
-// does it; the test stack with `webhooks: true`).
+// events -> then the mandate journey (tools/dev/mandate-journey.ts: register,
+// notify, debit, pause, resume, revoke). `npm run demo` prints it; the
+// journey test runs it. Every step checks its answer and throws JourneyError
+// naming the step. The simulator must deliver webhooks to a bridge in front
+// of this service (`npm start` does it; the test stack with `webhooks: true`).
 
 export class JourneyError extends Error {
   constructor(step: string, message: string) {
@@ -41,7 +43,9 @@ export interface JourneyOptions {
 export interface JourneyResult {
   orderId: string;
   refundId: string;
+  /** The payment journey's steps; the mandate journey's (numbered on from these) are in `mandate.steps`. */
   steps: string[];
+  mandate: MandateJourneyResult;
 }
 
 const INR = (amountMinor: bigint) => ({ amountMinor, currency: "INR" });
@@ -124,8 +128,9 @@ export async function runPaymentJourney(options: JourneyOptions): Promise<Journe
     check("refund", refund !== undefined && refund.status === RefundStatus.PENDING, `refund answered ${RefundStatus[refund?.status ?? 0]}`);
     say(`RefundOrder ${rupees(refundAmount)}: ${refund!.refundId} PENDING, unique_request_id ${refund!.uniqueRequestId}`);
 
-    // Juspay settles refunds in minutes: move the simulator's clock, then let our sync job notice.
-    await fetch(`${simUrl}/__admin/clock/advance`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ms: 6 * 60_000 }) });
+    // Juspay settles refunds in 5 minutes: move the simulator's clock, then let our sync job notice. No more
+    // than that: signed payloads are refused once the clock runs 15 minutes ahead (see mandate-journey.ts).
+    await fetch(`${simUrl}/__admin/clock/advance`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ms: 5 * 60_000 + 1_000 }) });
     const until = Date.now() + (options.refundSyncTimeoutMs ?? 90_000);
     let status = RefundStatus.PENDING;
     while (status === RefundStatus.PENDING && Date.now() < until) {
@@ -146,13 +151,17 @@ export async function runPaymentJourney(options: JourneyOptions): Promise<Journe
     check("over-refund", over?.code === Code.FailedPrecondition && errorReason(over) === ErrorReason.REFUND_EXCEEDS_REFUNDABLE, `answered ${over ? Code[over.code] : "OK"}`);
     say(`RefundOrder ${rupees(amount - refundAmount + 1n)} (more than the ${rupees(amount - refundAmount)} left): FAILED_PRECONDITION REFUND_EXCEEDS_REFUNDABLE, nothing sent to Juspay`);
 
+    let lastCursor = 0n;
     for (const type of [PaymentEventType.ORDER_CHARGED, PaymentEventType.REFUND_CREATED, PaymentEventType.REFUND_SUCCEEDED]) {
       const event = await consumer.waitFor(type, orderId, webhookTimeoutMs).catch((err: unknown) => {
         throw new JourneyError("stream", err instanceof Error ? err.message : String(err));
       });
       const subject = event.subject.case === "refund" ? `refund ${event.subject.value.refundId}` : `order ${event.orderId}`;
       say(`StreamPaymentEvents: ${PaymentEventType[type]} for ${subject}, cursor ${event.cursor}${event.webhookEventId ? ` (from webhook ${event.webhookEventId})` : ""}`);
+      if (event.cursor > lastCursor) lastCursor = event.cursor;
     }
-    return { orderId, refundId: refund!.refundId, steps };
+
+    const mandate = await runMandateJourney({ payments, simUrl, orderId: `${orderId}m`, customerId, say: options.say, firstStep: steps.length + 1, timeoutMs: webhookTimeoutMs, afterCursor: lastCursor });
+    return { orderId, refundId: refund!.refundId, steps, mandate };
   }
 }
