@@ -55,6 +55,9 @@ describe("webhook before the order row (criterion 29)", () => {
     await eventually(async () => ((await eventRow(stack, res.eventId))?.state === "PROCESSED" ? true : undefined), 10_000, "the sweep to apply the event");
     expect(await orderStatus(stack, "whlate1")).toBe("CHARGED");
     expect((await eventRow(stack, res.eventId))?.attempt_count).toBe(2);
+    // The ORDER_CHARGED it led to names it; a change made by an RPC or a sync names none.
+    const events = await db().selectFrom("payment_events").select(["type", "webhook_event_id"]).where("order_id", "=", "whlate1").execute();
+    expect(events).toEqual([{ type: "ORDER_CHARGED", webhook_event_id: res.eventId }]);
   });
 });
 

@@ -4,6 +4,7 @@ import type { OrderRow, RefundRow } from "../../db/orders-repository.js";
 import type { DatabaseSchema, PaymentEventSubjectKind } from "../../db/schema.js";
 import type { MandateEventType } from "../../domain/mandate-status.js";
 import type { NotificationEventType } from "../../domain/notification-status.js";
+import { currentWebhookEventId } from "./event-cause.js";
 import type { OrderEventType, RefundEventType } from "../../domain/payment-event-types.js";
 
 // Appends normalized payment events to the outbox (payment_events) inside the
@@ -37,7 +38,8 @@ interface NewEvent {
 
 async function append(trx: Trx, event: NewEvent): Promise<void> {
   await sql`select pg_advisory_xact_lock(${OUTBOX_LOCK_KEY})`.execute(trx);
-  await trx.insertInto("payment_events").values(event).onConflict((oc) => oc.column("event_id").doNothing()).execute();
+  const row = { ...event, webhook_event_id: currentWebhookEventId() };
+  await trx.insertInto("payment_events").values(row).onConflict((oc) => oc.column("event_id").doNothing()).execute();
 }
 
 export async function appendOrderEvent(trx: Trx, encoder: EventSubjectEncoder, type: OrderEventType, order: OrderRow, refunds: RefundRow[]): Promise<void> {

@@ -3,6 +3,7 @@ import { webhookAction } from "../../domain/webhook-event-kinds.js";
 import type { WebhookProcessPayload } from "../../jobs/kinds.js";
 import { describeError, type JobHandler } from "../../jobs/worker.js";
 import type { AppContext } from "../context.js";
+import { processingWebhook } from "../events/event-cause.js";
 import { processMandateEvent, processNotificationEvent } from "./process-mandate-events.js";
 import { processOrderEvent, type SubjectOutcome } from "./process-order-event.js";
 
@@ -50,9 +51,12 @@ export async function processWebhookEvent(ctx: AppContext, event: WebhookEventRo
 
   let outcome: SubjectOutcome;
   try {
-    if (action.kind === "refresh_order") outcome = await processOrderEvent(ctx, event, signal);
-    else if (action.kind === "refresh_mandate") outcome = await processMandateEvent(ctx, event, signal);
-    else outcome = await processNotificationEvent(ctx, event, signal);
+    // The payment events this processing appends name the webhook (PaymentEvent.webhook_event_id).
+    outcome = await processingWebhook(event.event_id, () => {
+      if (action.kind === "refresh_order") return processOrderEvent(ctx, event, signal);
+      if (action.kind === "refresh_mandate") return processMandateEvent(ctx, event, signal);
+      return processNotificationEvent(ctx, event, signal);
+    });
   } catch (err) {
     outcome = { state: "FAILED", reason: describeError(err) };
   }
