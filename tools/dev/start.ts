@@ -147,7 +147,7 @@ const parts: Part[] = [
       `signing: key ${process.env.JUSPAY_SIGNING_KEY === undefined ? `${env("JUSPAY_SIGNING_KEY_ID", signingKeyId)} from ${env("JUSPAY_SIGNING_KEY_FILE", signingKeyFile)}` : "from JUSPAY_SIGNING_KEY"}; return URLs from ${env("RETURN_URL_ALLOWED_ORIGINS", "https://shop.example.com")}`,
       `gRPC:    npx buf curl --protocol grpc --http2-prior-knowledge --list-services ${serviceUrl}`,
       `webhook events: curl -s -H 'content-type: application/json' -d '{"pageSize":5}' ${serviceUrl}/payments.v1.WebhookService/ListWebhookEvents`,
-      `demo:    npm run demo   (a whole payment and refund, step by step, in another terminal)`,
+      `demo:    npm run demo   (a payment, a refund and a mandate with a debit, step by step, in another terminal)`,
     ],
   },
   {
@@ -246,6 +246,6 @@ if (!stopping) {
     process.stdout.write(`\n  ${part.name}\n${part.describe.map((line) => `    ${line}`).join("\n")}\n`);
   }
   process.stdout.write(
-    "\n  PayloadService, OrderService and WebhookService work (try `npm run demo`); MandateService validates its requests, then answers UNIMPLEMENTED until built.\n\nCtrl-C stops everything.\n",
+    "\n  PayloadService, OrderService, MandateService and WebhookService work (try `npm run demo`).\n\nCtrl-C stops everything.\n",
   );
 }
