@@ -98,8 +98,10 @@ export async function applyInTransaction(ctx: AppContext, trx: Transaction<Datab
   for (const [type, refund] of refundEvents) await appendRefundEvent(trx, ctx.eventSubjects, type, refund, order.customer_id);
   // A registration order's status carries its mandate: the mandate row follows it (ADR 0013).
   if (reported.mandate !== null && !flagged) {
-    const registrationOrderId = order.order_type === "MANDATE_REGISTRATION" ? order.order_id : null;
-    await applyMandateInTransaction(ctx, trx, reported.mandate, { customerId: order.customer_id, registrationOrderId });
+    const registration = order.order_type === "MANDATE_REGISTRATION";
+    // The block has no payment_info: a registration's instrument type (UPI, CARD, NB) is its payment's.
+    const mandate = registration ? { ...reported.mandate, paymentMethodType: reported.mandate.paymentMethodType ?? order.payment_method_type } : reported.mandate;
+    await applyMandateInTransaction(ctx, trx, mandate, { customerId: order.customer_id, registrationOrderId: registration ? order.order_id : null });
   }
   return { order, refunds: updatedRefunds, changed };
 }
