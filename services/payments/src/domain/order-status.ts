@@ -18,6 +18,16 @@ export function isTerminalOrderStatus(status: string): boolean {
   return TERMINAL.has(status);
 }
 
+/**
+ * Whether this order can no longer change. A mandate debit that failed is
+ * over too: Juspay does not retry it, a new debit needs a new order id
+ * (order.proto `terminal`).
+ */
+export function isTerminalOrder(order: { status: string; order_type: string }): boolean {
+  if (isTerminalOrderStatus(order.status)) return true;
+  return order.order_type === "MANDATE_EXECUTION" && (order.status === "FAILURE" || phaseOf(order.status) === "attempt_failed");
+}
+
 /** Statuses that mean money moved (or will): the amount must match before we believe them. */
 export function isMoneyMovingStatus(status: string): boolean {
   const phase = phaseOf(status);

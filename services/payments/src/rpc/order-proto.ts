@@ -6,7 +6,7 @@ import { StaleReason } from "@payments/proto/payments/v1/order_pb";
 import { OrderStatus, RefundStatus } from "@payments/proto/payments/v1/statuses_pb";
 import type { StaleReason as AppStaleReason } from "../app/orders/refresh-order.js";
 import type { OrderRow, RefundRow } from "../db/orders-repository.js";
-import { isTerminalOrderStatus } from "../domain/order-status.js";
+import { isTerminalOrder } from "../domain/order-status.js";
 import { refundableMinor } from "../domain/refundable.js";
 
 // Our rows as payments.v1 messages. Status names are stored without their
@@ -72,7 +72,7 @@ export function orderToProto(row: OrderRow, refunds: RefundRow[]): Order {
     status: orderStatusOf(row.status),
     statusRaw: row.status_raw,
     statusId: row.status_id ?? 0,
-    terminal: isTerminalOrderStatus(row.status),
+    terminal: isTerminalOrder(row),
     amount: money(row.amount_minor, row.currency),
     amountRefunded: money(row.amount_refunded_minor, row.currency),
     refundableAmount: money(paid ? refundableMinor(row, refunds) : 0n, row.currency),

@@ -1,6 +1,6 @@
 import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import { findOrder, refundsOfOrder } from "../../db/orders-repository.js";
-import { isTerminalOrderStatus } from "../../domain/order-status.js";
+import { isTerminalOrder } from "../../domain/order-status.js";
 import type { AppContext } from "../context.js";
 import { AppError } from "../errors.js";
 import type { CallBudget } from "../ports.js";
@@ -13,6 +13,6 @@ import { refreshOrder, type RefreshedOrder } from "./refresh-order.js";
 export async function getOrderStatus(ctx: AppContext, orderId: string, budget: CallBudget): Promise<RefreshedOrder> {
   const row = await findOrder(ctx.db, orderId);
   if (row === undefined) throw new AppError("not_found", ErrorReason.NOT_FOUND, `order ${orderId} not found`);
-  if (isTerminalOrderStatus(row.status)) return { order: row, refunds: await refundsOfOrder(ctx.db, orderId), stale: null };
+  if (isTerminalOrder(row)) return { order: row, refunds: await refundsOfOrder(ctx.db, orderId), stale: null };
   return refreshOrder(ctx, orderId, budget);
 }

@@ -1,5 +1,5 @@
 import { findOrder } from "../../db/orders-repository.js";
-import { isTerminalOrderStatus } from "../../domain/order-status.js";
+import { isTerminalOrder } from "../../domain/order-status.js";
 import { nextSyncDelayMs } from "../../domain/sync-schedule.js";
 import { enqueue, type Db } from "../../jobs/queue.js";
 import { JOB_KINDS, type OrderSyncPayload } from "../../jobs/kinds.js";
@@ -27,14 +27,14 @@ export function orderSyncJob(ctx: AppContext): JobHandler {
   return async (job, { signal }) => {
     const { orderId } = job.payload as OrderSyncPayload;
     const row = await findOrder(ctx.db, orderId);
-    if (row === undefined || isTerminalOrderStatus(row.status)) return;
+    if (row === undefined || isTerminalOrder(row)) return;
     const ageMs = Date.now() - row.created_at.getTime();
     if (ageMs > ctx.settings.orderSyncMaxAgeMs) {
       ctx.logger.info({ orderId, status: row.status }, "order sync stopped: order too old to poll (webhooks still apply)");
       return;
     }
     const refreshed = await refreshOrder(ctx, orderId, { signal });
-    if (isTerminalOrderStatus(refreshed.order.status)) return;
+    if (isTerminalOrder(refreshed.order)) return;
     throw new JobSnooze(nextSyncDelayMs(ageMs, ctx.settings.orderSyncDelayMs, ctx.settings.syncMaxIntervalMs));
   };
 }

@@ -1,6 +1,6 @@
 import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import { findOrder, refundsOfOrder } from "../../db/orders-repository.js";
-import { isTerminalOrderStatus } from "../../domain/order-status.js";
+import { isTerminalOrder } from "../../domain/order-status.js";
 import type { AppContext } from "../context.js";
 import { AppError } from "../errors.js";
 import type { OrderState } from "./apply-order-status.js";
@@ -15,7 +15,7 @@ export async function* watchOrder(ctx: AppContext, feed: OrderChangeFeed, orderI
   const first = await findOrder(ctx.db, orderId);
   if (first === undefined) throw new AppError("not_found", ErrorReason.NOT_FOUND, `order ${orderId} not found`);
   yield { order: first, refunds: await refundsOfOrder(ctx.db, orderId) };
-  if (isTerminalOrderStatus(first.status)) return;
+  if (isTerminalOrder(first)) return;
 
   let seen = first.version;
   let pending = false;
@@ -36,7 +36,7 @@ export async function* watchOrder(ctx: AppContext, feed: OrderChangeFeed, orderI
       if (row === undefined || row.version <= seen) continue;
       seen = row.version;
       yield { order: row, refunds: await refundsOfOrder(ctx.db, orderId) };
-      if (isTerminalOrderStatus(row.status)) return;
+      if (isTerminalOrder(row)) return;
     }
   } finally {
     unsubscribe();

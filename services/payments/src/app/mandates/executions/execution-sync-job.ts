@@ -1,7 +1,7 @@
 import { JuspayNotFoundError, isJuspayError } from "@payments/juspay";
 import { findExecution } from "../../../db/mandates-repository.js";
 import { findOrder } from "../../../db/orders-repository.js";
-import { isTerminalOrderStatus } from "../../../domain/order-status.js";
+import { isTerminalOrder } from "../../../domain/order-status.js";
 import { nextSyncDelayMs } from "../../../domain/sync-schedule.js";
 import type { ExecutionSyncPayload } from "../../../jobs/kinds.js";
 import { JobSnooze, type JobHandler } from "../../../jobs/worker.js";
@@ -21,7 +21,7 @@ export function executionSyncJob(ctx: AppContext): JobHandler {
     const { orderId } = job.payload as ExecutionSyncPayload;
     const execution = await findExecution(ctx.db, orderId);
     const order = await findOrder(ctx.db, orderId);
-    if (execution === undefined || order === undefined || isTerminalOrderStatus(order.status)) return;
+    if (execution === undefined || order === undefined || isTerminalOrder(order)) return;
     if (execution.acknowledged) return enqueueOrderSync(ctx.db, ctx, orderId);
 
     const ageMs = Date.now() - execution.created_at.getTime();
