@@ -72,8 +72,9 @@ type Decided = { mandate: MandateRow; result: "applied" | "pending" };
 async function decide(ctx: AppContext, row: MandateRow, request: CommandRequest, budget: CallBudget): Promise<Decided> {
   const target = COMMAND_TARGET[request.command];
   let mandate = row;
-  if (!inTargetState(mandate, request) && !isFinalMandateStatus(mandate.status) && !commandAllowedFrom(request.command, mandate.status)) {
-    // Our row may lag behind Juspay (a payer's pause or resume whose webhook is on its way).
+  const settled = mandate.status === target || isFinalMandateStatus(mandate.status);
+  if (!settled && !commandAllowedFrom(request.command, mandate.status)) {
+    // Our row may lag behind Juspay (a registration whose activation is on its way): one read before refusing.
     mandate = (await refreshMandate(ctx, mandate.mandate_id, budget)).mandate;
   }
   if (inTargetState(mandate, request)) return { mandate, result: "applied" };
