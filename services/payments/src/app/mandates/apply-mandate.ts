@@ -36,7 +36,7 @@ export async function applyMandateInTransaction(
   reported: JuspayMandate,
   owner: MandateOwner = {},
 ): Promise<AppliedMandate | null> {
-  const row = await lockMandate(trx, reported.mandateId);
+  let row = await lockMandate(trx, reported.mandateId);
   const status = storedMandateStatus(reported);
   const details = reportedDetails(reported);
   const now = new Date();
@@ -53,10 +53,15 @@ export async function applyMandateInTransaction(
       activated_at: details.activated_at ?? (status === "ACTIVE" ? now : null),
       last_synced_at: now,
     };
-    const inserted = await trx.insertInto("mandates").values(values).returningAll().executeTakeFirstOrThrow();
-    const event = mandateEventType(null, status, false);
-    if (event !== null) await appendMandateEvent(trx, ctx.eventSubjects, event, inserted);
-    return { mandate: inserted, changed: true };
+    // Two first reports can race (a webhook and a read): one inserts, the other waits for it and updates.
+    const inserted = await trx.insertInto("mandates").values(values).onConflict((oc) => oc.column("mandate_id").doNothing()).returningAll().executeTakeFirst();
+    if (inserted !== undefined) {
+      const event = mandateEventType(null, status, false);
+      if (event !== null) await appendMandateEvent(trx, ctx.eventSubjects, event, inserted);
+      return { mandate: inserted, changed: true };
+    }
+    row = await lockMandate(trx, reported.mandateId);
+    if (row === undefined) return null;
   }
 
   const patch: Updateable<MandatesTable> = { last_synced_at: now };

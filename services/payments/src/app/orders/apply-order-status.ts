@@ -1,4 +1,4 @@
-import { UNKNOWN, type JuspayOrder, type JuspayRefund } from "@payments/juspay";
+import { UNKNOWN, type JuspayMandate, type JuspayOrder, type JuspayRefund } from "@payments/juspay";
 import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import type { Transaction, Updateable } from "kysely";
 import { lockOrder, refundsOfOrder, type OrderRow, type RefundRow } from "../../db/orders-repository.js";
@@ -93,17 +93,20 @@ export async function applyInTransaction(ctx: AppContext, trx: Transaction<Datab
     patch.updated_at = now;
   }
   const order = await trx.updateTable("orders").set(patch).where("order_id", "=", row.order_id).returningAll().executeTakeFirstOrThrow();
+  // Row locks before the outbox lock (the mandate's too), in every transaction: no lock-order deadlock.
+  if (reported.mandate !== null && !flagged) await applyOrderMandate(ctx, trx, order, reported.mandate);
   const orderEvent = orderEventType(row.status, order.status);
   if (orderEvent !== null) await appendOrderEvent(trx, ctx.eventSubjects, orderEvent, order, updatedRefunds);
   for (const [type, refund] of refundEvents) await appendRefundEvent(trx, ctx.eventSubjects, type, refund, order.customer_id);
-  // A registration order's status carries its mandate: the mandate row follows it (ADR 0013).
-  if (reported.mandate !== null && !flagged) {
-    const registration = order.order_type === "MANDATE_REGISTRATION";
-    // The block has no payment_info: a registration's instrument type (UPI, CARD, NB) is its payment's.
-    const mandate = registration ? { ...reported.mandate, paymentMethodType: reported.mandate.paymentMethodType ?? order.payment_method_type } : reported.mandate;
-    await applyMandateInTransaction(ctx, trx, mandate, { customerId: order.customer_id, registrationOrderId: registration ? order.order_id : null });
-  }
   return { order, refunds: updatedRefunds, changed };
+}
+
+/** A registration order's status carries its mandate: the mandate row follows it (ADR 0013). */
+async function applyOrderMandate(ctx: AppContext, trx: Transaction<DatabaseSchema>, order: OrderRow, mandate: JuspayMandate): Promise<void> {
+  const registration = order.order_type === "MANDATE_REGISTRATION";
+  // The block has no payment_info: a registration's instrument type (UPI, CARD, NB) is its payment's.
+  const reported = registration ? { ...mandate, paymentMethodType: mandate.paymentMethodType ?? order.payment_method_type } : mandate;
+  await applyMandateInTransaction(ctx, trx, reported, { customerId: order.customer_id, registrationOrderId: registration ? order.order_id : null });
 }
 
 /** One refund as Juspay shows it; returns the updated row, or the same object when nothing changed. */
