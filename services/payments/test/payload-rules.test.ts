@@ -1,11 +1,10 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { errorDetail, errorReason } from "@payments/client";
 import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
-import { MandateAmountRule, MandateFrequency, MandateRequirement, MandateRuleType } from "@payments/proto/payments/v1/mandate_pb";
-import type { MessageInitShape } from "@bufbuild/protobuf";
+import { MandateAmountRule, MandateFrequency, MandateRuleType } from "@payments/proto/payments/v1/mandate_pb";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import type { MandateOptions, MandateOptionsSchema } from "@payments/proto/payments/v1/mandate_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { monthlyMandate, type MandateOptionsInit } from "./helpers/mandates.js";
 import { sdkProcess } from "./helpers/sdk.js";
 import { startStack, type Stack } from "./helpers/stack.js";
 
@@ -93,19 +92,10 @@ describe("return_url allow-list (criterion 37)", () => {
   }
 });
 
-type Mandate = Exclude<MessageInitShape<typeof MandateOptionsSchema>, MandateOptions>;
-const monthly = (over: Partial<Mandate> = {}): Mandate => ({
-  createMandate: MandateRequirement.REQUIRED,
-  maxAmount: { amountMinor: 500_000n, currency: "INR" },
-  amountRule: MandateAmountRule.VARIABLE,
-  frequency: MandateFrequency.MONTHLY,
-  ruleType: MandateRuleType.ON,
-  ruleValue: 5,
-  ...over,
-});
+const monthly = monthlyMandate;
 
 describe("mandate options", () => {
-  const cases: [string, Mandate, string][] = [
+  const cases: [string, MandateOptionsInit, string][] = [
     ["rule_value 8 for WEEKLY", monthly({ frequency: MandateFrequency.WEEKLY, ruleValue: 8 }), "mandate.rule_value"],
     ["rule_value 17 for FORTNIGHTLY", monthly({ frequency: MandateFrequency.FORTNIGHTLY, ruleValue: 17 }), "mandate.rule_value"],
     ["no rule_value for MONTHLY", monthly({ ruleValue: 0 }), "mandate.rule_value"],
