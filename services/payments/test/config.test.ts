@@ -49,6 +49,7 @@ describe("loadConfig", () => {
       JUSPAY_BASE_URL: "ftp://juspay",
       JUSPAY_MERCHANT_ID: "bad id!",
       JUSPAY_API_VERSION: "yesterday",
+      JUSPAY_EXECUTION_STATUS_PATH: "/txns/v2/orders",
       LOG_LEVEL: "loud",
       PAYMENTS_ENV: "staging",
     });
@@ -61,11 +62,13 @@ describe("loadConfig", () => {
         "JUSPAY_API_KEY",
         "JUSPAY_MERCHANT_ID",
         "JUSPAY_API_VERSION",
+        "JUSPAY_EXECUTION_STATUS_PATH",
         "LOG_LEVEL",
         "PAYMENTS_ENV",
       ]),
     );
     expect(problems.find((p) => p.startsWith("PORT"))).toContain("0 to 65535");
+    expect(problems.find((p) => p.startsWith("JUSPAY_EXECUTION_STATUS_PATH"))).toContain("{order_id}");
   });
 
   it("never echoes secret values", () => {
