@@ -2,6 +2,8 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import { openDatabase, type Database } from "@payments/service/db/database";
 import { migrateToLatest } from "@payments/service/db/migrate";
+import { DEFAULT_RATE_LIMIT, sha256Hex } from "@payments/service/auth/callers";
+import { SCOPES } from "@payments/service/auth/scopes";
 import { createLogger } from "@payments/service/logger";
 import { startServer, type RunningServer } from "@payments/service/server";
 import { createService } from "@payments/service/service";
@@ -42,7 +44,16 @@ beforeAll(async () => {
     logger,
   });
   server = await startServer({
-    config: { host: "127.0.0.1", port: 0, shutdownGraceMs: 1_000, maxMessageBytes: 256 * 1024 },
+    config: {
+      host: "127.0.0.1",
+      port: 0,
+      shutdownGraceMs: 1_000,
+      maxMessageBytes: 256 * 1024,
+      access: {
+        callers: [{ id: "client-test", scopes: new Set(SCOPES), tokenSha256: [sha256Hex(TOKEN)], customerScoped: false, rateLimit: DEFAULT_RATE_LIMIT }],
+        limits: { unary: 100, webhooks: 100, streams: 100 },
+      },
+    },
     database,
     logger,
     app: service.app,
@@ -56,6 +67,9 @@ afterAll(async () => {
   await database?.close();
 });
 
+/** The service requires a caller; this one may call everything. */
+const TOKEN = "client-test-token-0123456789";
+
 async function failure(call: Promise<unknown> | (() => Promise<unknown>)): Promise<unknown> {
   try {
     await (typeof call === "function" ? call() : call);
@@ -67,7 +81,7 @@ async function failure(call: Promise<unknown> | (() => Promise<unknown>)): Promi
 
 describe.each(["grpc", "connect"] as const)("createPaymentsClient (%s transport)", (transport) => {
   it("gets a typed NOT_FOUND with its reason from a valid request for an unknown order", async () => {
-    const payments = createPaymentsClient({ baseUrl, transport, timeoutMs: 5_000 });
+    const payments = createPaymentsClient({ baseUrl, transport, timeoutMs: 5_000, token: TOKEN });
     const err = await failure(payments.order.getOrderStatus({ orderId: "ord1" }));
     expect(err).toBeInstanceOf(ConnectError);
     expect((err as ConnectError).code).toBe(Code.NotFound);
@@ -76,7 +90,7 @@ describe.each(["grpc", "connect"] as const)("createPaymentsClient (%s transport)
   });
 
   it("gets INVALID_ARGUMENT with the field violations from a bad request", async () => {
-    const payments = createPaymentsClient({ baseUrl, transport });
+    const payments = createPaymentsClient({ baseUrl, transport, token: TOKEN });
     const err = await failure(payments.order.refundOrder({ idempotencyKey: "short", orderId: "ord1" }));
     expect((err as ConnectError).code).toBe(Code.InvalidArgument);
     expect(errorReason(err)).toBe(ErrorReason.INVALID_FIELD);
@@ -86,7 +100,7 @@ describe.each(["grpc", "connect"] as const)("createPaymentsClient (%s transport)
 
 describe("createGrpcJsPaymentsClient", () => {
   it("talks to the real server: NOT_FOUND and INVALID_ARGUMENT arrive typed, with the detail", async () => {
-    const payments = createGrpcJsPaymentsClient({ address, timeoutMs: 5_000 });
+    const payments = createGrpcJsPaymentsClient({ address, timeoutMs: 5_000, token: TOKEN });
     try {
       const notFound = await failure(payments.order.getOrderStatus({ orderId: "ord1" }));
       expect((notFound as ConnectError).code).toBe(Code.NotFound);

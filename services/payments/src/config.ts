@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { ConfigError, EnvReader, type Env } from "@payments/env-config";
 import { DEFAULT_EXECUTION_STATUS_PATH } from "@payments/juspay";
+import { readAccess, type AccessConfig } from "./auth/access-config.js";
 
 // Service configuration, read once from the environment at start and validated
 // as a whole: every bad value is reported with its variable name, so a
@@ -70,6 +71,8 @@ export interface Config {
   /** Largest request message accepted, in bytes; larger ones get RESOURCE_EXHAUSTED. */
   maxMessageBytes: number;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** Callers, their tokens and scopes; admission limits. */
+  access: AccessConfig;
 }
 
 export { ConfigError } from "@payments/env-config";
@@ -110,15 +113,31 @@ export function loadConfig(env: Env = process.env): Config {
   const shutdownGraceMs = read.integer("SHUTDOWN_GRACE_MS", 10_000, 0, 600_000);
   const maxMessageBytes = read.integer("MAX_MESSAGE_BYTES", 256 * 1024, 1024, 64 * 1024 * 1024);
   const logLevel = read.oneOf("LOG_LEVEL", LOG_LEVELS, "info");
+  const access = readAccess(read);
 
   if (mode === "production" && database.kind === "pglite") {
     problems.push("DATABASE_URL: required when PAYMENTS_ENV=production (the embedded PGlite database is for development only)");
   }
+  if (mode === "production") refuseDevelopmentJuspay(read, juspay);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { mode, host, port, database, juspay, payments, jobs, shutdownGraceMs, maxMessageBytes, logLevel };
+  return { mode, host, port, database, juspay, payments, jobs, shutdownGraceMs, maxMessageBytes, logLevel, access };
 }
 
 const HOUR_MS = 3_600_000;
+
+/** In production, Juspay must be Juspay: not the simulator, not a loopback address, not a sandbox-looking key. */
+function refuseDevelopmentJuspay(read: EnvReader, juspay: JuspayConfig): void {
+  let host = "";
+  try {
+    host = new URL(juspay.baseUrl).hostname;
+  } catch {
+    return; // already reported as a bad URL
+  }
+  if (host === "localhost" || host === "[::1]" || /^127\./.test(host) || !juspay.baseUrl.startsWith("https://")) {
+    read.problem("JUSPAY_BASE_URL", "must be Juspay's https API in production, not a local address or the simulator");
+  }
+  if (/^(sim_|test_|dummy)/i.test(juspay.apiKey)) read.problem("JUSPAY_API_KEY", "looks like a simulator or test key; production needs the live key");
+}
 
 function readPayments(read: EnvReader, mode: Config["mode"]): PaymentsSettings {
   const defaultFlavour = read.oneOf("PAYLOAD_FLAVOUR", ["signature", "session"] as const, "signature");

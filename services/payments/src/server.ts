@@ -5,6 +5,10 @@ import type { Config } from "./config.js";
 import type { Database } from "./db/database.js";
 import { HealthMonitor } from "./health/health-monitor.js";
 import type { Logger } from "./logger.js";
+import { authInterceptor } from "./auth/auth-interceptor.js";
+import { CallerRegistry } from "./auth/caller-registry.js";
+import { CallerRateLimiter } from "./auth/rate-limiter.js";
+import { admissionInterceptor } from "./rpc/admission.js";
 import { errorInterceptor, validationInterceptor } from "./rpc/interceptors.js";
 import { routes } from "./rpc/routes.js";
 import { createOnePortServer } from "./transport/one-port-server.js";
@@ -18,7 +22,7 @@ export interface RunningServer {
 }
 
 export interface ServerOptions {
-  config: Pick<Config, "host" | "port" | "shutdownGraceMs" | "maxMessageBytes">;
+  config: Pick<Config, "host" | "port" | "shutdownGraceMs" | "maxMessageBytes" | "access">;
   database: Database;
   logger: Logger;
   app: AppContext;
@@ -30,7 +34,13 @@ export async function startServer({ config, database, logger, app, changeFeed }:
   const health = new HealthMonitor({ pingDatabase: () => database.ping(1_000) });
   const handler = connectNodeAdapter({
     routes: routes({ health, app, changeFeed }),
-    interceptors: [errorInterceptor(logger), validationInterceptor()],
+    // Outermost first: errors get their ErrorDetail; overload is refused before any work; then who is calling; then the request's rules.
+    interceptors: [
+      errorInterceptor(logger),
+      admissionInterceptor(config.access.limits),
+      authInterceptor({ registry: new CallerRegistry(config.access.callers), limiter: new CallerRateLimiter() }),
+      validationInterceptor(),
+    ],
     readMaxBytes: config.maxMessageBytes,
   });
   const server = createOnePortServer(handler);

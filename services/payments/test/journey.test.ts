@@ -15,7 +15,7 @@ afterAll(async () => stack?.stop());
 
 describe.each(["grpc", "connect"] as const)("the payment journey (%s)", (transport) => {
   it("stream opened, initiate, process, SDK pays, verify, webhook processed, watch, partial refund synced to SUCCESS, over-refund refused, stream events", async () => {
-    const payments = createPaymentsClient({ baseUrl: stack.baseUrl, transport, timeoutMs: 15_000 });
+    const payments = createPaymentsClient({ baseUrl: stack.baseUrl, transport, timeoutMs: 15_000, token: stack.token });
     const result = await runPaymentJourney({ payments, simUrl: stack.sim.url, orderId: `jrn${transport}`, refundSyncTimeoutMs: 20_000 });
     expect(result.steps).toHaveLength(13);
     expect(result.steps.filter((s) => s.includes("StreamPaymentEvents: ")).map((s) => s.split(" ")[2])).toEqual(["ORDER_CHARGED", "REFUND_CREATED", "REFUND_SUCCEEDED"]);
@@ -30,7 +30,7 @@ describe("the journey where webhooks are not delivered", () => {
   it("fails at the webhook step, naming the missing bridge", async () => {
     stack.sim.webhooks.configure({ url: null });
     try {
-      const payments = createPaymentsClient({ baseUrl: stack.baseUrl, transport: "grpc", timeoutMs: 15_000 });
+      const payments = createPaymentsClient({ baseUrl: stack.baseUrl, transport: "grpc", timeoutMs: 15_000, token: stack.token });
       const err = await runPaymentJourney({ payments, simUrl: stack.sim.url, orderId: "jrnnohook", webhookTimeoutMs: 1_500 }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(JourneyError);
       expect((err as Error).message).toMatch(/^webhook: no ORDER_SUCCEEDED webhook for jrnnohook was stored .*webhook bridge/);

@@ -6,6 +6,7 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { Health, HealthCheckResponse_ServingStatus as ServingStatus } from "@payments/proto/health/v1/health_pb";
 import { afterAll, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase } from "./helpers/test-database.js";
+import { testCallersEnv } from "./helpers/test-callers.js";
 
 // The service as a process, the way it is deployed: configuration errors,
 // start-up with migrations, and graceful shutdown on SIGTERM.
@@ -16,6 +17,7 @@ const baseEnv = {
   HOST: "127.0.0.1",
   PORT: "0",
   JUSPAY_BASE_URL: "http://127.0.0.1:8090",
+  CALLERS: testCallersEnv(),
   JUSPAY_API_KEY: "sim_test_api_key",
   JUSPAY_MERCHANT_ID: "sim_merchant",
   JUSPAY_CLIENT_ID: "sim_client",

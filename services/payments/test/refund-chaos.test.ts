@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
+import { bearerTokenInterceptor } from "@payments/client";
+import { TEST_TOKEN } from "./helpers/test-callers.js";
 import { startSimulator, type Simulator } from "@payments/juspay-sim";
 import { OrderService } from "@payments/proto/payments/v1/order_service_pb";
 import { RefundStatus } from "@payments/proto/payments/v1/statuses_pb";
@@ -51,7 +53,7 @@ interface Running {
 
 async function startService(): Promise<Running> {
   const service = await startServiceProcess(serviceEnv());
-  return { service, orders: createClient(OrderService, createGrpcTransport({ baseUrl: `http://${service.address}` })) };
+  return { service, orders: createClient(OrderService, createGrpcTransport({ baseUrl: `http://${service.address}`, interceptors: [bearerTokenInterceptor(TEST_TOKEN)] })) };
 }
 
 async function kill(running: Running): Promise<void> {

@@ -3,6 +3,7 @@ import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import * as grpc from "@grpc/grpc-js";
+import { bearerTokenInterceptor } from "@payments/client";
 import {
   Health,
   HealthCheckRequestSchema,
@@ -30,13 +31,21 @@ afterAll(async () => {
   await t?.stop();
 });
 
+// Every transport calls as the all-scopes test caller.
+const auth = () => [bearerTokenInterceptor(t.token)];
 const transports: Record<string, () => Transport> = {
-  "gRPC (connect-node, HTTP/2)": () => createGrpcTransport({ baseUrl: t.baseUrl }),
-  "gRPC-Web over HTTP/1.1": () => createGrpcWebTransport({ baseUrl: t.baseUrl, httpVersion: "1.1" }),
-  "gRPC-Web over HTTP/2": () => createGrpcWebTransport({ baseUrl: t.baseUrl, httpVersion: "2" }),
-  "Connect JSON over HTTP/1.1": () => createConnectTransport({ baseUrl: t.baseUrl, httpVersion: "1.1" }),
-  "Connect binary over HTTP/2": () => createConnectTransport({ baseUrl: t.baseUrl, httpVersion: "2", useBinaryFormat: true }),
+  "gRPC (connect-node, HTTP/2)": () => createGrpcTransport({ baseUrl: t.baseUrl, interceptors: auth() }),
+  "gRPC-Web over HTTP/1.1": () => createGrpcWebTransport({ baseUrl: t.baseUrl, httpVersion: "1.1", interceptors: auth() }),
+  "gRPC-Web over HTTP/2": () => createGrpcWebTransport({ baseUrl: t.baseUrl, httpVersion: "2", interceptors: auth() }),
+  "Connect JSON over HTTP/1.1": () => createConnectTransport({ baseUrl: t.baseUrl, httpVersion: "1.1", interceptors: auth() }),
+  "Connect binary over HTTP/2": () => createConnectTransport({ baseUrl: t.baseUrl, httpVersion: "2", useBinaryFormat: true, interceptors: auth() }),
 };
+
+function bearerMetadata(): grpc.Metadata {
+  const metadata = new grpc.Metadata();
+  metadata.set("authorization", `Bearer ${t.token}`);
+  return metadata;
+}
 
 function grpcJsUnary<I extends DescMessage, O extends DescMessage>(path: string, input: I, output: O, request: MessageShape<I>) {
   const client = new grpc.Client(t.address, grpc.credentials.createInsecure());
@@ -46,6 +55,7 @@ function grpcJsUnary<I extends DescMessage, O extends DescMessage>(path: string,
       (m: MessageShape<I>) => Buffer.from(toBinary(input, m)),
       (b: Buffer) => fromBinary(output, b),
       request,
+      bearerMetadata(),
       { deadline: Date.now() + 5_000 },
       (err, res) => {
         client.close();
@@ -150,6 +160,7 @@ describe("server reflection", () => {
       path,
       (m: MessageShape<typeof ServerReflectionRequestSchema>) => Buffer.from(toBinary(ServerReflectionRequestSchema, m)),
       (b: Buffer) => fromBinary(ServerReflectionResponseSchema, b),
+      bearerMetadata(),
     );
     const responses: MessageShape<typeof ServerReflectionResponseSchema>[] = [];
     const done = new Promise<void>((resolve, reject) => {
@@ -199,7 +210,7 @@ describe("server reflection", () => {
 
 describe("limits", () => {
   it("rejects a message over the size limit with RESOURCE_EXHAUSTED and stays healthy", async () => {
-    const orders = createClient(OrderService, createGrpcTransport({ baseUrl: t.baseUrl }));
+    const orders = createClient(OrderService, createGrpcTransport({ baseUrl: t.baseUrl, interceptors: auth() }));
     const err = await rejection(orders.getOrderStatus({ orderId: "x".repeat(300 * 1024) }));
     expect(err.code).toBe(Code.ResourceExhausted);
     const health = createClient(Health, createGrpcTransport({ baseUrl: t.baseUrl }));

@@ -15,6 +15,8 @@ import { SIGNING_KEY_ID, testSigningKey } from "./helpers/stack.js";
 import { startBridgeProcess, startServiceProcess, type RunningProcess } from "./helpers/processes.js";
 import { startTcpProxy, type TcpProxy } from "./helpers/tcp-proxy.js";
 import { openTestDatabase, realPostgresUrl, type TestDatabase } from "./helpers/test-database.js";
+import { bearerTokenInterceptor } from "@payments/client";
+import { TEST_TOKEN } from "./helpers/test-callers.js";
 
 // Issue 6 end to end, every part a separate process except the simulator:
 // Juspay (simulated, delivering webhooks with its retry schedule) -> the
@@ -145,7 +147,7 @@ async function allProcessed(orderIds: string[], eventIds: string[], timeoutMs = 
 }
 
 function api() {
-  const transport = createConnectTransport({ baseUrl: `http://127.0.0.1:${servicePort}`, httpVersion: "1.1" });
+  const transport = createConnectTransport({ baseUrl: `http://127.0.0.1:${servicePort}`, httpVersion: "1.1", interceptors: [bearerTokenInterceptor(TEST_TOKEN)] });
   return { payloads: createClient(PayloadService, transport), orders: createClient(OrderService, transport), webhooks: createClient(WebhookService, transport) };
 }
 

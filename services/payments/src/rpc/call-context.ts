@@ -7,11 +7,18 @@ import type { CallBudget } from "../app/ports.js";
 
 export const CALLER = createContextKey<string>("anonymous", { description: "authenticated caller id" });
 
+/** The end customer a customer-scoped caller acts for (its `x-customer-id`); null for callers that see every customer. */
+export const CUSTOMER = createContextKey<string | null>(null, { description: "customer a customer-scoped caller acts for" });
+
 /** Time kept back from the caller's deadline to write the answer. */
 const ANSWER_MARGIN_MS = 50;
 
 export function callerOf(ctx: HandlerContext): string {
   return ctx.values.get(CALLER);
+}
+
+export function customerOf(ctx: HandlerContext): string | null {
+  return ctx.values.get(CUSTOMER);
 }
 
 /** The budget for work on behalf of this call: its signal, and its deadline less the margin. */

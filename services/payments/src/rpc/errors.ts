@@ -1,4 +1,5 @@
 import { create } from "@bufbuild/protobuf";
+import { durationFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ErrorDetailSchema, ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import type { FieldViolation } from "./field-rules.js";
@@ -13,6 +14,8 @@ export interface ErrorDetailInit {
   juspayErrorCode?: string;
   juspayErrorMessage?: string;
   fieldViolations?: FieldViolation[];
+  /** Wait at least this long before retrying (rate limits, overload). */
+  retryAfterMs?: number;
 }
 
 export function rpcError(code: Code, message: string, detail: ErrorDetailInit): ConnectError {
@@ -25,6 +28,7 @@ export function rpcError(code: Code, message: string, detail: ErrorDetailInit): 
         juspayErrorCode: detail.juspayErrorCode ?? "",
         juspayErrorMessage: detail.juspayErrorMessage ?? "",
         fieldViolations: detail.fieldViolations ?? [],
+        retryAfter: detail.retryAfterMs === undefined ? undefined : durationFromMs(detail.retryAfterMs),
       }),
     },
   ]);

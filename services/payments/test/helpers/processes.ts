@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { TEST_TOKEN, testCallersEnv } from "./test-callers.js";
 
 // The service and the webhook bridge as separate processes, the way they are
 // deployed, for tests that kill and restart them.
@@ -49,12 +50,12 @@ async function startProcess(cwd: string, env: Record<string, string>, listening:
 
 /** services/payments/src/main.ts with `env` (JUSPAY_*, database, ...). */
 export function startServiceProcess(env: Record<string, string>): Promise<RunningProcess> {
-  return startProcess(serviceDir, { LOG_LEVEL: "info", ...env }, /payments service listening/, (line) => (JSON.parse(line) as { address: string }).address);
+  return startProcess(serviceDir, { LOG_LEVEL: "info", CALLERS: testCallersEnv(), ...env }, /payments service listening/, (line) => (JSON.parse(line) as { address: string }).address);
 }
 
 /** services/webhook-bridge/src/main.ts with `env` (PAYMENTS_URL, WEBHOOK_USERNAME, ...). */
 export function startBridgeProcess(env: Record<string, string>): Promise<RunningProcess> {
-  return startProcess(bridgeDir, { LOG_LEVEL: "info", ...env }, /webhook bridge listening/, (line) => {
+  return startProcess(bridgeDir, { LOG_LEVEL: "info", PAYMENTS_TOKEN: TEST_TOKEN, ...env }, /webhook bridge listening/, (line) => {
     const parsed = JSON.parse(line) as { address?: string };
     if (parsed.address === undefined) throw new Error(`the bridge's listening line has no address: ${line}`);
     return parsed.address;

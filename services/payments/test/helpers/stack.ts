@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import { createClient, type Client, type Transport } from "@connectrpc/connect";
+import { bearerTokenInterceptor } from "@payments/client";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { startSimulator, type Simulator } from "@payments/juspay-sim";
 import { MandateService } from "@payments/proto/payments/v1/mandate_service_pb";
@@ -15,7 +16,10 @@ import { startServer, type RunningServer } from "../../src/server.js";
 import { createService, type ServiceParts } from "../../src/service.js";
 import { loadConfig as loadBridgeConfig } from "../../../webhook-bridge/src/config.js";
 import { startBridge, WEBHOOK_PATH, type Bridge } from "../../../webhook-bridge/src/server.js";
+import type { AccessConfig } from "../../src/auth/access-config.js";
+import type { Caller } from "../../src/auth/callers.js";
 import { captureLogs } from "./log-capture.js";
+import { TEST_TOKEN, testAccess } from "./test-callers.js";
 import { openTestDatabase, type TestDatabase } from "./test-database.js";
 
 // The whole stack for integration tests: the Juspay simulator (in this
@@ -50,6 +54,10 @@ export interface StackOptions {
   wrapJuspay?: (real: JuspayApi) => JuspayApi;
   /** Run the webhook bridge (in this process, on its own port) and make the simulator deliver its webhooks to it, as `npm start` does. */
   webhooks?: boolean;
+  /** Callers besides the all-scopes test caller (TEST_TOKEN). */
+  callers?: Caller[];
+  /** Admission limits (default: higher than any test reaches). */
+  limits?: Partial<AccessConfig["limits"]>;
 }
 
 /** Basic-auth pair between the simulator and the in-test bridge. */
@@ -64,7 +72,10 @@ export interface Stack {
   database: TestDatabase;
   /** "http://127.0.0.1:<port>" of the service. */
   baseUrl: string;
+  /** gRPC to the service as the all-scopes test caller. */
   transport: Transport;
+  /** That caller's bearer token. */
+  token: string;
   payloads: Client<typeof PayloadService>;
   orders: Client<typeof OrderService>;
   mandates: Client<typeof MandateService>;
@@ -104,7 +115,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const juspay = options.wrapJuspay?.(new JuspayClient({ baseUrl: sim.url, apiKey: sim.options.apiKey, merchantId: sim.options.merchantId }));
   const service = createService({ config, database: database.database, logger, changePollIntervalMs: 100, juspay });
   const server = await startServer({
-    config: { host: "127.0.0.1", port: 0, shutdownGraceMs: 2_000, maxMessageBytes: 256 * 1024 },
+    config: { host: "127.0.0.1", port: 0, shutdownGraceMs: 2_000, maxMessageBytes: 256 * 1024, access: testAccess(options.callers ?? [], options.limits) },
     database: database.database,
     logger,
     app: service.app,
@@ -112,7 +123,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   await service.start();
   const baseUrl = `http://${server.address.host}:${server.address.port}`;
-  const transport = createGrpcTransport({ baseUrl });
+  const transport = createGrpcTransport({ baseUrl, interceptors: [bearerTokenInterceptor(TEST_TOKEN)] });
   const bridge = options.webhooks ? await startWebhookDelivery(sim, baseUrl) : undefined;
   return {
     sim,
@@ -122,6 +133,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     database,
     baseUrl,
     transport,
+    token: TEST_TOKEN,
     payloads: createClient(PayloadService, transport),
     orders: createClient(OrderService, transport),
     mandates: createClient(MandateService, transport),
@@ -140,7 +152,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 /** The real bridge forwarding to the service at `baseUrl`, and the simulator's webhooks pointed at it. */
 async function startWebhookDelivery(sim: Simulator, baseUrl: string): Promise<Bridge> {
   const { username, password } = TEST_WEBHOOK_CREDENTIALS;
-  const config = loadBridgeConfig({ HOST: "127.0.0.1", PORT: "0", WEBHOOK_USERNAME: username, WEBHOOK_PASSWORD: password, PAYMENTS_URL: baseUrl, LOG_LEVEL: "silent" });
+  const config = loadBridgeConfig({
+    HOST: "127.0.0.1",
+    PORT: "0",
+    WEBHOOK_USERNAME: username,
+    WEBHOOK_PASSWORD: password,
+    PAYMENTS_URL: baseUrl,
+    PAYMENTS_TOKEN: TEST_TOKEN,
+    LOG_LEVEL: "silent",
+  });
   const bridge = await startBridge(config);
   sim.webhooks.configure({ url: `http://${bridge.address.host}:${bridge.address.port}${WEBHOOK_PATH}`, username, password });
   return bridge;

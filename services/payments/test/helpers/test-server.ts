@@ -4,6 +4,7 @@ import { startServer, type RunningServer } from "../../src/server.js";
 import { createService } from "../../src/service.js";
 import { DEFAULT_TEST_SETTINGS } from "./stack.js";
 import { captureLogs } from "./log-capture.js";
+import { TEST_TOKEN, testAccess } from "./test-callers.js";
 import { openTestDatabase, type TestDatabase } from "./test-database.js";
 
 export interface TestServer {
@@ -13,6 +14,8 @@ export interface TestServer {
   baseUrl: string;
   /** "127.0.0.1:<port>" for grpc-js. */
   address: string;
+  /** The all-scopes test caller's bearer token. */
+  token: string;
   /** Every log line the server wrote, parsed. */
   logs: Record<string, unknown>[];
   stop(): Promise<void>;
@@ -35,7 +38,7 @@ export async function startTestServer(): Promise<TestServer> {
     logger,
   });
   const server = await startServer({
-    config: { host: "127.0.0.1", port: 0, shutdownGraceMs: 2_000, maxMessageBytes: 256 * 1024 },
+    config: { host: "127.0.0.1", port: 0, shutdownGraceMs: 2_000, maxMessageBytes: 256 * 1024, access: testAccess() },
     database: database.database,
     logger,
     app: service.app,
@@ -47,6 +50,7 @@ export async function startTestServer(): Promise<TestServer> {
     database,
     baseUrl: `http://${address}`,
     address,
+    token: TEST_TOKEN,
     logs,
     async stop() {
       await server.shutdown();

@@ -1,0 +1,63 @@
+import { Code, type Interceptor } from "@connectrpc/connect";
+import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
+import { CALLER, CUSTOMER } from "../rpc/call-context.js";
+import { rpcError } from "../rpc/errors.js";
+import type { CallerRegistry } from "./caller-registry.js";
+import type { CallerRateLimiter } from "./rate-limiter.js";
+import { accessOf } from "./scopes.js";
+
+// Who may call what (issue 8, ADR 0018). Every RPC but health needs a bearer
+// token of a configured caller (else UNAUTHENTICATED) holding the RPC's scope
+// (else PERMISSION_DENIED). A customer-scoped caller names the end customer it
+// acts for in `x-customer-id` on every call. A caller over its quota gets
+// RESOURCE_EXHAUSTED (RATE_LIMITED) with when to retry. Runs before request
+// validation: an unauthenticated caller learns nothing about our rules.
+
+export const CUSTOMER_HEADER = "x-customer-id";
+const CUSTOMER_ID = /^[A-Za-z0-9@._-]{1,128}$/;
+
+export interface AuthOptions {
+  registry: CallerRegistry;
+  limiter: CallerRateLimiter;
+  /** Told of every call refused for quota (metrics). */
+  onRateLimited?: (callerId: string) => void;
+}
+
+export function authInterceptor(options: AuthOptions): Interceptor {
+  return (next) => async (req) => {
+    const access = accessOf(req.service, req.method.name);
+    if (access.kind === "public") return next(req);
+    const procedure = `${req.service.typeName}/${req.method.name}`;
+    const caller = options.registry.authenticate(req.header.get("authorization"));
+    if (caller === undefined) {
+      throw rpcError(Code.Unauthenticated, "missing or unknown credentials: send authorization: Bearer <token> of a configured caller", {
+        reason: ErrorReason.UNAUTHENTICATED,
+      });
+    }
+    if (access.kind === "nobody" || (access.kind === "scope" && !caller.scopes.has(access.scope))) {
+      const needs = access.kind === "scope" ? ` (it needs scope ${access.scope})` : "";
+      throw rpcError(Code.PermissionDenied, `caller ${caller.id} may not call ${procedure}${needs}`, { reason: ErrorReason.PERMISSION_DENIED });
+    }
+    let customer: string | null = null;
+    if (caller.customerScoped) {
+      customer = req.header.get(CUSTOMER_HEADER);
+      if (customer === null || !CUSTOMER_ID.test(customer)) {
+        throw rpcError(Code.PermissionDenied, `caller ${caller.id} acts for one customer: send ${CUSTOMER_HEADER} (1-128 characters from A-Z a-z 0-9 @ . _ -)`, {
+          reason: ErrorReason.PERMISSION_DENIED,
+        });
+      }
+    }
+    const waitMs = options.limiter.take(caller);
+    if (waitMs > 0) {
+      options.onRateLimited?.(caller.id);
+      throw rpcError(Code.ResourceExhausted, `caller ${caller.id} is over its quota: retry later`, {
+        reason: ErrorReason.RATE_LIMITED,
+        retryable: true,
+        retryAfterMs: waitMs,
+      });
+    }
+    req.contextValues.set(CALLER, caller.id);
+    req.contextValues.set(CUSTOMER, customer);
+    return next(req);
+  };
+}

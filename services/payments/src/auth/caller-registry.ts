@@ -1,0 +1,22 @@
+import type { Caller } from "./callers.js";
+import { sha256Hex } from "./callers.js";
+
+// Finds the caller a bearer token belongs to. Tokens are looked up by their
+// SHA-256: the service holds no token, and an unknown token costs one hash.
+
+const BEARER = /^Bearer ([\x21-\x7e]{1,4096})$/i;
+
+export class CallerRegistry {
+  private readonly byHash = new Map<string, Caller>();
+
+  constructor(callers: readonly Caller[]) {
+    for (const caller of callers) for (const hash of caller.tokenSha256) this.byHash.set(hash, caller);
+  }
+
+  /** The caller presenting `authorization` (the header's value), or undefined. */
+  authenticate(authorization: string | null): Caller | undefined {
+    const match = authorization === null ? null : BEARER.exec(authorization.trim());
+    if (match === null) return undefined;
+    return this.byHash.get(sha256Hex(match[1] ?? ""));
+  }
+}
