@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/config.js";
+import { testCallersEnv } from "./helpers/test-callers.js";
 
 const valid = {
   JUSPAY_BASE_URL: "http://127.0.0.1:8090/",
   JUSPAY_API_KEY: "sk_test_secret_value",
   JUSPAY_MERCHANT_ID: "acme",
   JUSPAY_CLIENT_ID: "acme_android",
+  CALLERS: testCallersEnv(),
 };
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -82,7 +84,7 @@ describe("loadConfig", () => {
   });
 
   it("requires a real database and a signing key in production", () => {
-    expect(problemsOf({ ...valid, PAYMENTS_ENV: "production" })).toEqual([
+    expect(problemsOf({ ...valid, PAYMENTS_ENV: "production", JUSPAY_BASE_URL: "https://api.juspay.in" })).toEqual([
       expect.stringMatching(/^JUSPAY_SIGNING_KEY: is required/),
       expect.stringMatching(/^DATABASE_URL: required/),
     ]);

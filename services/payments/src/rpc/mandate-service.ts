@@ -25,6 +25,7 @@ import { sendPreDebitNotification } from "../app/mandates/notifications/send-not
 import { refreshMandate } from "../app/mandates/refresh-mandate.js";
 import { requestHash } from "../domain/request-hash.js";
 import { budgetOf, callerOf } from "./call-context.js";
+import { ensureMandateVisible, ensureNotificationVisible, ensureOrderVisible, ensureOwnCustomer } from "./customer-scope.js";
 import { dateOf, mandateCommandHandlers } from "./mandate-command-handlers.js";
 import { executionToProto, mandateToProto, notificationToProto } from "./mandate-proto.js";
 import { orderToProto, staleness } from "./order-proto.js";
@@ -35,6 +36,7 @@ import { orderToProto, staleness } from "./order-proto.js";
 export function mandateService(app: AppContext): ServiceImpl<typeof MandateService> {
   return {
     async getMandateOrderStatus(req, ctx) {
+      await ensureOrderVisible(app, ctx, req.orderId);
       const view = await getMandateOrderStatus(app, req.orderId, budgetOf(ctx));
       return create(GetMandateOrderStatusResponseSchema, {
         order: orderToProto(view.order, view.refunds),
@@ -44,6 +46,7 @@ export function mandateService(app: AppContext): ServiceImpl<typeof MandateServi
     },
 
     async getMandateExecutionStatus(req, ctx) {
+      await ensureOrderVisible(app, ctx, req.orderId);
       const view = await getExecutionStatus(app, req.orderId, budgetOf(ctx));
       return create(GetMandateExecutionStatusResponseSchema, {
         order: orderToProto(view.order, view.refunds),
@@ -54,11 +57,13 @@ export function mandateService(app: AppContext): ServiceImpl<typeof MandateServi
     },
 
     async getMandate(req, ctx) {
+      await ensureMandateVisible(app, ctx, req.mandateId);
       const view = await refreshMandate(app, req.mandateId, budgetOf(ctx));
       return create(GetMandateResponseSchema, { mandate: mandateToProto(view.mandate), ...staleness(view.stale) });
     },
 
     async listMandates(req, ctx) {
+      ensureOwnCustomer(ctx, req.customerId);
       const statuses = req.statuses.map((status, i) => {
         const name = MandateStatus[status];
         if (status === MandateStatus.UNSPECIFIED || name === undefined) throw fieldError(ErrorReason.INVALID_FIELD, `statuses[${i}]`, "custom", "must be a MandateStatus other than UNSPECIFIED");
@@ -117,6 +122,7 @@ export function mandateService(app: AppContext): ServiceImpl<typeof MandateServi
     },
 
     async getPreDebitNotification(req, ctx) {
+      await ensureNotificationVisible(app, ctx, req.notificationId);
       const view = await refreshNotification(app, req.notificationId, budgetOf(ctx));
       return create(GetPreDebitNotificationResponseSchema, {
         notification: notificationToProto(view.notification),

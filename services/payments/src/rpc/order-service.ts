@@ -17,6 +17,7 @@ import { watchOrder } from "../app/orders/watch-order.js";
 import type { UdfMap } from "../db/schema.js";
 import { requestHash } from "../domain/request-hash.js";
 import { budgetOf, callerOf } from "./call-context.js";
+import { ensureOrderVisible } from "./customer-scope.js";
 import { orderToProto, staleness } from "./order-proto.js";
 import { refundHandlers } from "./refund-handlers.js";
 
@@ -26,6 +27,7 @@ import { refundHandlers } from "./refund-handlers.js";
 export function orderService(app: AppContext, changeFeed: OrderChangeFeed): ServiceImpl<typeof OrderService> {
   return {
     async getOrderStatus(req, ctx) {
+      await ensureOrderVisible(app, ctx, req.orderId);
       const result = await getOrderStatus(app, req.orderId, budgetOf(ctx));
       return create(GetOrderStatusResponseSchema, {
         order: orderToProto(result.order, result.refunds),
@@ -50,6 +52,7 @@ export function orderService(app: AppContext, changeFeed: OrderChangeFeed): Serv
       }
     },
     async *watchOrder(req, ctx) {
+      await ensureOrderVisible(app, ctx, req.orderId);
       for await (const state of watchOrder(app, changeFeed, req.orderId, ctx.signal)) {
         yield create(WatchOrderResponseSchema, { order: orderToProto(state.order, state.refunds) });
       }

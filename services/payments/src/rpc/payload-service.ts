@@ -15,6 +15,7 @@ import { createProcessPayload } from "../app/payloads/create-process-payload.js"
 import { verifySdkResult } from "../app/payloads/verify-sdk-result.js";
 import { requestHash } from "../domain/request-hash.js";
 import { budgetOf, callerOf } from "./call-context.js";
+import { ensureOrderVisible, ensureOwnCustomer } from "./customer-scope.js";
 import { orderToProto, staleness } from "./order-proto.js";
 import { nextActionProto, processPayloadInput, processPayloadResponse, reportedStatusRaw } from "./payload-proto.js";
 
@@ -23,7 +24,8 @@ import { nextActionProto, processPayloadInput, processPayloadResponse, reportedS
 
 export function payloadService(app: AppContext): ServiceImpl<typeof PayloadService> {
   return {
-    async createInitiatePayload(req) {
+    async createInitiatePayload(req, ctx) {
+      ensureOwnCustomer(ctx, req.customerId);
       const r = await createInitiatePayload(app, req.customerId);
       return create(CreateInitiatePayloadResponseSchema, {
         payloadJson: r.payloadJson,
@@ -42,6 +44,7 @@ export function payloadService(app: AppContext): ServiceImpl<typeof PayloadServi
     },
 
     async createProcessPayload(req, ctx) {
+      ensureOwnCustomer(ctx, req.customerId);
       const input = processPayloadInput(req, callerOf(ctx), requestHash(CreateProcessPayloadRequestSchema, req));
       // The stored bytes are the answer: a replay is byte for byte the first response.
       const bytes = await createProcessPayload(app, input, budgetOf(ctx), (result) => toBinary(CreateProcessPayloadResponseSchema, processPayloadResponse(result)));
@@ -49,6 +52,7 @@ export function payloadService(app: AppContext): ServiceImpl<typeof PayloadServi
     },
 
     async verifySdkResult(req, ctx) {
+      await ensureOrderVisible(app, ctx, req.orderId);
       const statusRaw = reportedStatusRaw(req.reportedStatus, req.reportedStatusRaw);
       const r = await verifySdkResult(
         app,

@@ -13,6 +13,7 @@ import { listRefunds } from "../app/refunds/list-refunds.js";
 import { refundOrder } from "../app/refunds/refund-order.js";
 import { requestHash } from "../domain/request-hash.js";
 import { budgetOf, callerOf } from "./call-context.js";
+import { ensureOrderVisible, ensureRefundVisible } from "./customer-scope.js";
 import { refundToProto, staleness } from "./order-proto.js";
 
 // RefundOrder, GetRefund and ListRefunds: proto in, use case, proto out.
@@ -44,11 +45,13 @@ export function refundHandlers(app: AppContext): Pick<ServiceImpl<typeof OrderSe
     async getRefund(req, ctx) {
       const selector = req.selector;
       const by = selector.case === "uniqueRequestId" ? { uniqueRequestId: selector.value } : { refundId: selector.value ?? "" };
+      await ensureRefundVisible(app, ctx, by);
       const view = await getRefund(app, by, budgetOf(ctx));
       return create(GetRefundResponseSchema, { refund: refundToProto(view.refund), ...staleness(view.stale) });
     },
 
-    async listRefunds(req) {
+    async listRefunds(req, ctx) {
+      await ensureOrderVisible(app, ctx, req.orderId);
       const page = await listRefunds(app, req.orderId, req.pageSize, req.pageToken);
       return create(ListRefundsResponseSchema, { refunds: page.refunds.map(refundToProto), nextPageToken: page.nextPageToken });
     },
