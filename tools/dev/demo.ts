@@ -1,11 +1,17 @@
 // `npm run demo`: walks the payment journey and then the mandate journey
 // (tools/dev/journey.ts, mandate-journey.ts) against the stack `npm start`
-// runs, printing each step. PAYMENTS_URL and JUSPAY_SIM_URL point it elsewhere.
+// runs, printing each step, as the development backend caller. PAYMENTS_URL,
+// PAYMENTS_TOKEN and JUSPAY_SIM_URL point it elsewhere.
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createPaymentsClient } from "@payments/client";
+import { devCallers, tokenOf } from "./dev-callers.js";
 import { JourneyError, runPaymentJourney } from "./journey.js";
 
 const baseUrl = process.env.PAYMENTS_URL ?? "http://127.0.0.1:50051";
 const simUrl = process.env.JUSPAY_SIM_URL ?? `http://127.0.0.1:${process.env.JUSPAY_SIM_PORT ?? "8090"}`;
+/** PAYMENTS_TOKEN, else the development backend caller `npm start` created. */
+const token = process.env.PAYMENTS_TOKEN ?? tokenOf(devCallers(join(fileURLToPath(new URL("../..", import.meta.url)), ".data", "dev-callers.json")), "dev-backend");
 
 /**
  * The simulator's clock only moves forward, and each demo moves it about 7 minutes (refund and debit
@@ -25,7 +31,7 @@ async function checkSimClock(): Promise<void> {
 async function main(): Promise<void> {
   console.log(`payment and mandate journeys against ${baseUrl} (Juspay simulator ${simUrl})\n`);
   await checkSimClock();
-  const payments = createPaymentsClient({ baseUrl, transport: "grpc", timeoutMs: 15_000 });
+  const payments = createPaymentsClient({ baseUrl, transport: "grpc", timeoutMs: 15_000, token });
   const result = await runPaymentJourney({ payments, simUrl, say: (line) => console.log(`  ✓ ${line}`) });
   console.log(`\ndone: order ${result.orderId}, refund ${result.refundId}; mandate ${result.mandate.mandateId} (registered by ${result.mandate.orderId}, debit ${result.mandate.debitOrderId}, notification ${result.mandate.notificationId})`);
 }

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
+import { callersEnv, devCallers, tokenOf } from "./dev-callers.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
@@ -41,6 +42,8 @@ function devWebhookPassword(): string {
   return readFileSync(webhookPasswordFile, "utf8").trim();
 }
 const webhookPassword = devWebhookPassword();
+
+const callers = devCallers(join(root, ".data", "dev-callers.json"));
 
 // A development signing key for signature-flavour payloads: generated once,
 // kept in .data/ (owner-only), its public half registered with the simulator
@@ -122,6 +125,7 @@ const parts: Part[] = [
       PORT: port,
       PGLITE_DATA_DIR: env("PGLITE_DATA_DIR", ".data/pglite"),
       // The simulator's defaults (tools/juspay-sim); never a real key.
+      ...(process.env.CALLERS_FILE === undefined && { CALLERS: env("CALLERS", callersEnv(callers)) }),
       JUSPAY_BASE_URL: env("JUSPAY_BASE_URL", simUrl),
       JUSPAY_API_KEY: env("JUSPAY_API_KEY", simApiKey),
       JUSPAY_MERCHANT_ID: env("JUSPAY_MERCHANT_ID", simMerchant),
@@ -159,6 +163,7 @@ const parts: Part[] = [
       WEBHOOK_USERNAME: webhookUsername,
       WEBHOOK_PASSWORD: webhookPassword,
       PAYMENTS_URL: serviceUrl,
+      PAYMENTS_TOKEN: env("PAYMENTS_TOKEN", tokenOf(callers, "dev-bridge")),
     },
     ready: async () => (await fetch(`${bridgeUrl}/healthz`, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined))?.ok === true,
     describe: [
@@ -246,6 +251,9 @@ if (!stopping) {
     process.stdout.write(`\n  ${part.name}\n${part.describe.map((line) => `    ${line}`).join("\n")}\n`);
   }
   process.stdout.write(
-    "\n  PayloadService, OrderService, MandateService and WebhookService work (try `npm run demo`).\n\nCtrl-C stops everything.\n",
+    "\n  PayloadService, OrderService, MandateService and WebhookService work (try `npm run demo`).\n",
   );
+  process.stdout.write("\n  Development callers (every RPC but health needs `authorization: Bearer <token>`; from .data/dev-callers.json):\n");
+  for (const caller of callers) process.stdout.write(`    ${caller.id.padEnd(12)} ${caller.token}  ${caller.role}; scopes ${caller.scopes.join(", ")}\n`);
+  process.stdout.write("\nCtrl-C stops everything.\n");
 }
