@@ -51,6 +51,10 @@ export interface JuspayClientConfig {
   maxResponseBytes?: number;
   /** fetch implementation (default: global fetch). */
   fetch?: typeof fetch;
+  /** Calls to Juspay in flight at once from this client (default 64); more wait. */
+  maxConcurrency?: number;
+  /** Calls waiting for a slot (default 256); more are refused at once, unsent. */
+  maxWaiting?: number;
 }
 
 export interface ResolvedConfig {
@@ -70,6 +74,8 @@ export interface ResolvedConfig {
   userAgent: string;
   maxResponseBytes: number;
   fetch: typeof fetch;
+  maxConcurrency: number;
+  maxWaiting: number;
   /** Strings that must never appear in a message or log line. */
   secrets: string[];
 }
@@ -116,6 +122,9 @@ export function resolveConfig(config: JuspayClientConfig): ResolvedConfig {
   const executionStatusPath = config.executionStatusPath ?? DEFAULT_EXECUTION_STATUS_PATH;
   if (!executionStatusPath.startsWith("/") || !executionStatusPath.includes("{order_id}")) problems.push("executionStatusPath must start with / and contain {order_id}");
   const maxResponseBytes = positive(problems, "maxResponseBytes", config.maxResponseBytes, 4 * 1024 * 1024);
+  const maxConcurrency = positive(problems, "maxConcurrency", config.maxConcurrency, 64);
+  const maxWaiting = config.maxWaiting ?? 256;
+  if (!Number.isInteger(maxWaiting) || maxWaiting < 0) problems.push("maxWaiting must be an integer >= 0");
   const fetchImpl = config.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== "function") problems.push("fetch is not available");
   if (problems.length > 0) {
@@ -138,6 +147,8 @@ export function resolveConfig(config: JuspayClientConfig): ResolvedConfig {
     userAgent: config.userAgent ?? `payments-juspay/0.1.0 node/${process.versions.node}`,
     maxResponseBytes,
     fetch: fetchImpl,
+    maxConcurrency,
+    maxWaiting,
     secrets: [apiKey, Buffer.from(`${apiKey}:`).toString("base64"), Buffer.from(apiKey).toString("base64")],
   };
 }

@@ -19,6 +19,8 @@ export interface JuspayConfig {
   apiVersion: string;
   /** Path of the mandate execution status read, with {order_id} (ADR 0013). */
   executionStatusPath: string;
+  /** Calls to Juspay in flight at once from one process; more wait, then are refused unsent (criterion 40). Optional: default 64. */
+  maxConcurrency?: number;
 }
 
 export type PayloadFlavour = "signature" | "session";
@@ -99,6 +101,7 @@ export function loadConfig(env: Env = process.env): Config {
       "a path starting with / that contains {order_id}",
       DEFAULT_EXECUTION_STATUS_PATH,
     ),
+    maxConcurrency: read.integer("JUSPAY_MAX_CONCURRENCY", 64, 1, 10_000),
   };
   const payments = readPayments(read, mode);
   const jobTimeoutMs = read.integer("JOBS_TIMEOUT_MS", 60_000, 1_000, 3_600_000);

@@ -49,6 +49,7 @@ export function createService(options: ServiceOptions): ServiceParts {
       merchantId: config.juspay.merchantId,
       version: config.juspay.apiVersion,
       executionStatusPath: config.juspay.executionStatusPath,
+      maxConcurrency: config.juspay.maxConcurrency,
       logger: logger.child({ component: "juspay" }),
       fetch: egressGuardedFetch(config.juspay.baseUrl, (origin) => logger.error({ origin }, "outbound request to a host other than Juspay refused")),
     });

@@ -7,6 +7,7 @@ import {
   JuspayConfigError,
   JuspayDecodeError,
   JuspayInvalidRequestError,
+  JuspayNetworkError,
   JuspayTimeoutError,
   JuspayUpstreamUnavailableError,
   type JuspayError,
@@ -14,6 +15,7 @@ import {
 import { emitLog } from "../logger.js";
 import { bodyExcerpt, redactText } from "../redact.js";
 import { CircuitOpen, NeutralOutcome, UpstreamFailure, type UpstreamGuard } from "./circuit-breaker.js";
+import { ConcurrencyLimit } from "./concurrency-limit.js";
 import { errorFromNetworkFailure, errorFromResponse, parseJson, type ResponseContext } from "./classify.js";
 import { encodeForm } from "./form.js";
 import { RetryBudget, decideRetry, type RetryMode } from "./retry-policy.js";
@@ -117,13 +119,23 @@ async function readBody(res: Response, maxBytes: number): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** The network code of a call refused by this client's own concurrency limit. */
+export const LOCAL_LIMIT = "LOCAL_CONCURRENCY_LIMIT";
+
 export class RequestSender {
   private readonly guard: UpstreamGuard;
   private readonly budget: RetryBudget | null;
+  private readonly limit: ConcurrencyLimit;
 
   constructor(private readonly config: ResolvedConfig) {
     this.guard = config.circuitBreakers.forBaseUrl(config.baseUrl, config.breaker);
     this.budget = config.retry.budget === false ? null : new RetryBudget(config.retry.budget);
+    this.limit = new ConcurrencyLimit(config.maxConcurrency, config.maxWaiting);
+  }
+
+  /** Calls in flight now (metrics). */
+  get inFlight(): number {
+    return this.limit.inFlight;
   }
 
   get circuit(): UpstreamGuard {
@@ -143,6 +155,25 @@ export class RequestSender {
     const init = this.prepare(spec, options, ctx);
     const deadline = AbortSignal.timeout(Math.max(1, deadlineAt - now));
     const signals: Signals = { user: options.signal, deadline, call: options.signal ? AbortSignal.any([options.signal, deadline]) : deadline };
+    // A slot for the whole call (retries included): a call refused here was never sent.
+    const release = await this.limit.acquire(signals.call);
+    if (release === null) {
+      const error = signals.call.aborted
+        ? this.timeoutError(ctx, signals, deadlineAt - Date.now() <= 0)
+        : new JuspayNetworkError({ operation: ctx.operation, method: ctx.method, path: ctx.path, httpStatus: null, code: LOCAL_LIMIT, requestSent: false });
+      error.outcome = "not_applied";
+      emitLog(config.logger, "warn", error.toJSON(), "juspay call not sent: too many calls in flight in this process", config.secrets);
+      throw error;
+    }
+    try {
+      return await this.sendWithin(spec, init, ctx, signals, deadlineAt);
+    } finally {
+      release();
+    }
+  }
+
+  private async sendWithin<T>(spec: RequestSpec<T>, init: { url: string; init: RequestInit }, ctx: ResponseContext, signals: Signals, deadlineAt: number): Promise<T> {
+    const config = this.config;
     this.budget?.onCall();
 
     let attempts = 0;

@@ -3,7 +3,7 @@ import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { PGlite, types as pgliteTypes } from "@electric-sql/pglite";
 import { PGliteDialect } from "kysely-pglite-dialect";
-import type { DatabaseConfig } from "../config.js";
+import { DATABASE_TIMEOUT_DEFAULTS, type DatabaseConfig } from "../config.js";
 import type { DatabaseSchema } from "./schema.js";
 
 export interface Database {
@@ -23,10 +23,17 @@ const INT8_OID = 20;
  */
 export async function openDatabase(config: DatabaseConfig, onPoolError: (err: Error) => void = () => {}): Promise<Database> {
   if (config.kind === "postgres") {
+    // Bounded waits (ADR 0016): a full pool or an unreachable server fails the
+    // call with UNAVAILABLE instead of queueing it; a stuck statement or an
+    // abandoned transaction cannot hold a connection (and its locks) for long.
+    // PGlite has no pool and no other sessions, so none of this applies there.
     const pool = new pg.Pool({
       connectionString: config.url,
       max: config.poolSize,
-      connectionTimeoutMillis: 5_000,
+      connectionTimeoutMillis: config.acquireTimeoutMs ?? DATABASE_TIMEOUT_DEFAULTS.acquireTimeoutMs,
+      // Sent in the startup message of every connection; 0 sends nothing (the server's setting applies).
+      statement_timeout: config.statementTimeoutMs ?? DATABASE_TIMEOUT_DEFAULTS.statementTimeoutMs,
+      idle_in_transaction_session_timeout: config.idleInTransactionTimeoutMs ?? DATABASE_TIMEOUT_DEFAULTS.idleInTransactionTimeoutMs,
       types: {
         getTypeParser: ((oid: number, format?: "text" | "binary") =>
           oid === INT8_OID ? (v: string) => BigInt(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
@@ -35,6 +42,11 @@ export async function openDatabase(config: DatabaseConfig, onPoolError: (err: Er
     // An idle client losing its connection (database restart) emits here;
     // unhandled, it would crash the process.
     pool.on("error", onPoolError);
+    // A checked-out client has no pool listener: its connection ending between
+    // queries (a restart, pg_terminate_backend, idle_in_transaction_session_timeout)
+    // would crash the process. Its current or next query fails instead, and
+    // the pool discards it on release.
+    pool.on("connect", (client) => client.on("error", ignoreConnectionError));
     return wrap("postgres", new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) }));
   }
   if (config.dataDir !== undefined) await mkdir(config.dataDir, { recursive: true });
@@ -44,6 +56,8 @@ export async function openDatabase(config: DatabaseConfig, onPoolError: (err: Er
   });
   return wrap("pglite", new Kysely<DatabaseSchema>({ dialect: new PGliteDialect(pglite) }));
 }
+
+function ignoreConnectionError(): void {}
 
 function wrap(kind: DatabaseConfig["kind"], db: Kysely<DatabaseSchema>): Database {
   return {

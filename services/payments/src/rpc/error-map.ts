@@ -43,9 +43,16 @@ export const JUSPAY_ERROR_TABLE: Record<JuspayErrorKind, JuspayMapping> = {
   timeout: { code: Code.Unavailable, reason: ErrorReason.JUSPAY_TIMEOUT, message: "Juspay did not answer in time" },
 };
 
-/** Node and pg errors that mean the database is unreachable or restarting. */
-const DATABASE_DOWN = /ECONNREFUSED|ECONNRESET|Connection terminated|timeout exceeded when trying to connect|terminating connection|the database system is (starting up|shutting down)/;
-const DATABASE_SQLSTATES = new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08004", "53300"]);
+/**
+ * Node and pg errors that mean the database is unreachable, restarting or
+ * saturated: the pool's acquire timeout ("timeout exceeded when trying to
+ * connect", "Connection terminated due to connection timeout"), statement_timeout
+ * (57014), idle_in_transaction_session_timeout (25P03) and a query on a client
+ * whose connection already died ("not queryable") included (ADR 0016).
+ */
+const DATABASE_DOWN =
+  /ECONNREFUSED|ECONNRESET|Connection terminated|timeout exceeded when trying to connect|terminating connection|encountered a connection error and is not queryable|the database system is (starting up|shutting down)/;
+const DATABASE_SQLSTATES = new Set(["57P01", "57P02", "57P03", "57014", "25P03", "08000", "08003", "08006", "08001", "08004", "53300"]);
 
 /** The ConnectError for an error thrown by a handler, or undefined when it is a bug (answered INTERNAL). */
 export function toConnectError(err: unknown): ConnectError | undefined {
