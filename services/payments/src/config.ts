@@ -9,8 +9,25 @@ import { readAccess, type AccessConfig } from "./auth/access-config.js";
 // later. Secret values are never echoed back.
 
 export type DatabaseConfig =
-  | { kind: "postgres"; url: string; poolSize: number }
+  | ({ kind: "postgres"; url: string; poolSize: number } & Partial<DatabaseTimeouts>)
   | { kind: "pglite"; dataDir: string | undefined };
+
+/** The pg pool's limits (ADR 0016); 0 for the two server-side ones leaves the server's setting. */
+export interface DatabaseTimeouts {
+  /** Longest wait for a pool connection (a free one or a new one) before the call fails UNAVAILABLE. */
+  acquireTimeoutMs: number;
+  /** statement_timeout on every connection: a statement running longer is cancelled. */
+  statementTimeoutMs: number;
+  /** idle_in_transaction_session_timeout on every connection: a transaction left idle this long is ended. */
+  idleInTransactionTimeoutMs: number;
+}
+
+/** Used for any timeout left unset, also by configs built in code (tests). */
+export const DATABASE_TIMEOUT_DEFAULTS: DatabaseTimeouts = {
+  acquireTimeoutMs: 2_000,
+  statementTimeoutMs: 15_000,
+  idleInTransactionTimeoutMs: 30_000,
+};
 
 export interface JuspayConfig {
   baseUrl: string;
@@ -227,5 +244,18 @@ function readDatabase(read: EnvReader): DatabaseConfig {
   if (!parsed || (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:")) {
     read.problem("DATABASE_URL", "must be a postgres:// or postgresql:// URL");
   }
-  return { kind: "postgres", url, poolSize: read.integer("DATABASE_POOL_SIZE", 10, 1, 500) };
+  return {
+    kind: "postgres",
+    url,
+    poolSize: read.integer("DATABASE_POOL_SIZE", 10, 1, 500),
+    // Unset stays undefined: openDatabase applies DATABASE_TIMEOUT_DEFAULTS.
+    acquireTimeoutMs: optionalInteger(read, "DATABASE_ACQUIRE_TIMEOUT_MS", 100, 60_000),
+    statementTimeoutMs: optionalInteger(read, "DATABASE_STATEMENT_TIMEOUT_MS", 0, HOUR_MS),
+    idleInTransactionTimeoutMs: optionalInteger(read, "DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS", 0, HOUR_MS),
+  };
+}
+
+function optionalInteger(read: EnvReader, name: string, min: number, max: number): number | undefined {
+  // The fallback only stands in for a value reported as a problem.
+  return read.optional(name) === undefined ? undefined : read.integer(name, min, min, max);
 }
