@@ -78,6 +78,15 @@ export interface JobsConfig {
   rescueAfterMs?: number;
 }
 
+/** Where GET /metrics is served (its own port, apart from the RPCs). */
+export interface MetricsConfig {
+  host: string;
+  /** 0 picks a free port; null when METRICS_PORT=off (no metrics server). */
+  port: number | null;
+}
+
+export const DEFAULT_METRICS_PORT = 9464;
+
 export interface Config {
   mode: "development" | "production";
   host: string;
@@ -92,6 +101,7 @@ export interface Config {
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** Callers, their tokens and scopes; admission limits. */
   access: AccessConfig;
+  metrics: MetricsConfig;
 }
 
 export { ConfigError } from "@payments/env-config";
@@ -134,16 +144,27 @@ export function loadConfig(env: Env = process.env): Config {
   const maxMessageBytes = read.integer("MAX_MESSAGE_BYTES", 256 * 1024, 1024, 64 * 1024 * 1024);
   const logLevel = read.oneOf("LOG_LEVEL", LOG_LEVELS, "info");
   const access = readAccess(read);
+  const metrics = readMetrics(read, port);
 
   if (mode === "production" && database.kind === "pglite") {
     problems.push("DATABASE_URL: required when PAYMENTS_ENV=production (the embedded PGlite database is for development only)");
   }
   if (mode === "production") refuseDevelopmentJuspay(read, juspay);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { mode, host, port, database, juspay, payments, jobs, shutdownGraceMs, maxMessageBytes, logLevel, access };
+  return { mode, host, port, database, juspay, payments, jobs, shutdownGraceMs, maxMessageBytes, logLevel, access, metrics };
 }
 
 const HOUR_MS = 3_600_000;
+
+function readMetrics(read: EnvReader, rpcPort: number): MetricsConfig {
+  const host = read.string("METRICS_HOST", "127.0.0.1");
+  if (read.optional("METRICS_PORT")?.toLowerCase() === "off") return { host, port: null };
+  // PORT=0 asks for free ports (tests, several instances on one host): the
+  // metrics port follows, so such instances never collide on the default.
+  const port = read.integer("METRICS_PORT", rpcPort === 0 ? 0 : DEFAULT_METRICS_PORT, 0, 65535);
+  if (port !== 0 && port === rpcPort) read.problem("METRICS_PORT", "must differ from PORT (metrics are served on their own port), or be off");
+  return { host, port };
+}
 
 /** In production, Juspay must be Juspay: not the simulator, not a loopback address, not a sandbox-looking key. */
 function refuseDevelopmentJuspay(read: EnvReader, juspay: JuspayConfig): void {

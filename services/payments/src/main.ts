@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from "./config.js";
 import { openDatabase } from "./db/database.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { createLogger } from "./logger.js";
+import { startMetricsServer } from "./metrics/metrics-server.js";
 import { startServer } from "./server.js";
 import { createService } from "./service.js";
 
@@ -27,8 +28,11 @@ async function main(): Promise<void> {
   logger.info({ database: database.kind, applied }, "database ready");
 
   const service = createService({ config, database, logger });
-  const server = await startServer({ config, database, logger, app: service.app, changeFeed: service.changeFeed });
+  const server = await startServer({ config, database, logger, app: service.app, changeFeed: service.changeFeed, metrics: service.metrics, worker: service.worker });
   await service.start();
+  const metricsPort = config.metrics.port;
+  const metricsServer = metricsPort === null ? null : await startMetricsServer(service.metrics, { host: config.metrics.host, port: metricsPort, logger });
+  if (metricsServer) logger.info({ metricsAddress: `${metricsServer.address.host}:${metricsServer.address.port}` }, "metrics served at /metrics");
   logger.info({ address: `${server.address.host}:${server.address.port}` }, "payments service listening (gRPC, gRPC-Web and Connect)");
 
   let stopping = false;
@@ -39,6 +43,8 @@ async function main(): Promise<void> {
     await server.shutdown();
     // Jobs finish or are handed back (a stopped job is retried, by any replica).
     await service.stop(config.shutdownGraceMs);
+    // Scrapes are answered while calls drain; not once the database is going.
+    await metricsServer?.close();
     await database.close();
     logger.info("stopped");
     process.exit(0);

@@ -3,7 +3,11 @@ import type { AppContext } from "./app/context.js";
 import type { OrderChangeFeed } from "./app/orders/order-change-feed.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/database.js";
-import { HealthMonitor } from "./health/health-monitor.js";
+import { HealthMonitor, workerStaleAfterMs } from "./health/health-monitor.js";
+import type { JobWorker } from "./jobs/worker.js";
+import type { ServiceMetrics } from "./metrics/metrics-registry.js";
+import { rpcMetricsInterceptor } from "./metrics/rpc-metrics-interceptor.js";
+import { rpcTracingInterceptor } from "./metrics/tracing.js";
 import type { Logger } from "./logger.js";
 import { authInterceptor } from "./auth/auth-interceptor.js";
 import { CallerRegistry } from "./auth/caller-registry.js";
@@ -27,15 +31,25 @@ export interface ServerOptions {
   logger: Logger;
   app: AppContext;
   changeFeed: OrderChangeFeed;
+  /** Where RPCs are counted and timed (ServiceParts.metrics); none recorded without it. */
+  metrics?: ServiceMetrics;
+  /** The job worker, when this replica runs one: health turns NOT_SERVING when its poll loop stops going round. */
+  worker?: JobWorker | null;
+  /** How long the worker's loop may go without a completed cycle (default: workerStaleAfterMs of its poll interval). */
+  workerStaleAfterMs?: number;
 }
 
 /** Starts gRPC, gRPC-Web and Connect on one port, over an already migrated database. */
-export async function startServer({ config, database, logger, app, changeFeed }: ServerOptions): Promise<RunningServer> {
-  const health = new HealthMonitor({ pingDatabase: () => database.ping(1_000) });
+export async function startServer({ config, database, logger, app, changeFeed, metrics, worker, ...options }: ServerOptions): Promise<RunningServer> {
+  const jobs = worker ? { lastPollAt: () => worker.lastPollAt, staleAfterMs: options.workerStaleAfterMs ?? workerStaleAfterMs(worker.pollIntervalMs) } : undefined;
+  const health = new HealthMonitor({ pingDatabase: () => database.ping(1_000), jobs });
   const handler = connectNodeAdapter({
     routes: routes({ health, app, changeFeed }),
     // Outermost first: errors get their ErrorDetail; overload is refused before any work; then who is calling; then the request's rules.
     interceptors: [
+      // Outside the error interceptor: metrics and spans record the code the caller gets.
+      ...(metrics ? [rpcMetricsInterceptor(metrics)] : []),
+      rpcTracingInterceptor(),
       errorInterceptor(logger),
       admissionInterceptor(config.access.limits),
       authInterceptor({ registry: new CallerRegistry(config.access.callers), limiter: new CallerRateLimiter() }),

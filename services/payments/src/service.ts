@@ -12,6 +12,11 @@ import { registerJobs } from "./jobs/registry.js";
 import { eventSubjectEncoder } from "./rpc/event-subjects.js";
 import { JobWorker } from "./jobs/worker.js";
 import type { Logger } from "./logger.js";
+import { feedDatabaseGauges } from "./metrics/db-collectors.js";
+import { juspayEndpointNamer } from "./metrics/juspay-endpoint.js";
+import { observedJuspayFetch } from "./metrics/juspay-metrics-fetch.js";
+import { ServiceMetrics } from "./metrics/metrics-registry.js";
+import { circuitReader, jobAttemptRecorder } from "./metrics/service-hooks.js";
 
 // Builds the application: the Juspay client, signing keys, the context every
 // use case receives, the order change feed and the job worker. main.ts and
@@ -22,6 +27,8 @@ export interface ServiceParts {
   changeFeed: OrderChangeFeed;
   /** Null when JOBS_ENABLED=false (a replica that only serves RPCs). */
   worker: JobWorker | null;
+  /** The service's Prometheus metrics (served by metrics/metrics-server.ts; the RPC interceptors record into it). */
+  metrics: ServiceMetrics;
   /** Starts background work. */
   start(): Promise<void>;
   /** Stops background work (running jobs get up to graceMs). */
@@ -41,6 +48,8 @@ export interface ServiceOptions {
 export function createService(options: ServiceOptions): ServiceParts {
   const { config, database, logger } = options;
   const db = database.db;
+  const metrics = new ServiceMetrics();
+  feedDatabaseGauges(metrics, db, (err) => logger.warn({ err: describe(err) }, "database gauges could not be read"));
   const juspay =
     options.juspay ??
     new JuspayClient({
@@ -51,8 +60,12 @@ export function createService(options: ServiceOptions): ServiceParts {
       executionStatusPath: config.juspay.executionStatusPath,
       maxConcurrency: config.juspay.maxConcurrency,
       logger: logger.child({ component: "juspay" }),
-      fetch: egressGuardedFetch(config.juspay.baseUrl, (origin) => logger.error({ origin }, "outbound request to a host other than Juspay refused")),
+      fetch: observedJuspayFetch(
+        egressGuardedFetch(config.juspay.baseUrl, (origin) => logger.error({ origin }, "outbound request to a host other than Juspay refused")),
+        { metrics, endpointOf: juspayEndpointNamer(config.juspay.baseUrl, [config.juspay.executionStatusPath]) },
+      ),
     });
+  if (juspay instanceof JuspayClient) metrics.readCircuitsWith(circuitReader(juspay));
   const keys = config.payments.signingKeys;
   const changeFeed = new OrderChangeFeed(db, {
     pollIntervalMs: options.changePollIntervalMs,
@@ -66,7 +79,7 @@ export function createService(options: ServiceOptions): ServiceParts {
     settings: config.payments,
     signingKeys: keys.length > 0 ? new SigningKeys(keys) : null,
     logger,
-    alerts: new AlertCounters(),
+    alerts: new AlertCounters((alert) => metrics.alerts.inc({ alert })),
     orderChanges: changeFeed,
     eventSubjects: eventSubjectEncoder,
     wakeJobs: () => worker?.wake(),
@@ -79,6 +92,7 @@ export function createService(options: ServiceOptions): ServiceParts {
         jobTimeoutMs: config.jobs.timeoutMs,
         rescueAfterMs: config.jobs.rescueAfterMs,
         onError: (err) => logger.warn({ err: describe(err) }, "job worker error"),
+        onSettled: jobAttemptRecorder(metrics),
       }),
       app,
     );
@@ -87,6 +101,7 @@ export function createService(options: ServiceOptions): ServiceParts {
     app,
     changeFeed,
     worker,
+    metrics,
     async start() {
       if (worker === null) return;
       await ensureIdempotencyCleanup(db);

@@ -1,5 +1,6 @@
 // The service's serving status, shared by the gRPC health service and the
-// shutdown path. SERVING means the database answers; during shutdown the
+// shutdown path. SERVING means the database answers and, when this replica
+// runs the job worker, its poll loop keeps going round; during shutdown the
 // status turns NOT_SERVING first so load balancers stop routing here while
 // in-flight calls drain.
 
@@ -12,6 +13,28 @@ export interface HealthMonitorOptions {
   cacheMs?: number;
   /** How often Watch streams re-probe for changes. */
   watchIntervalMs?: number;
+  /** The job worker, when this replica runs one. */
+  jobs?: WorkerLiveness;
+}
+
+/** What health needs of the job worker: when its poll loop last completed a cycle (undefined: stopped). */
+export interface WorkerLiveness {
+  lastPollAt(): number | undefined;
+  /** A loop whose last cycle is older than this is stuck. */
+  staleAfterMs: number;
+}
+
+/**
+ * Generous on purpose: the loop itself never waits for jobs, only for its
+ * claim query, which may queue for a pool connection and run into the
+ * statement timeout before it fails; a replica must not flap out of service
+ * over one slow poll.
+ */
+export const WORKER_STALL_MARGIN_MS = 20_000;
+
+/** Stuck = no completed poll cycle within three poll intervals plus the margin. */
+export function workerStaleAfterMs(pollIntervalMs: number): number {
+  return 3 * pollIntervalMs + WORKER_STALL_MARGIN_MS;
 }
 
 export class HealthMonitor {
@@ -35,6 +58,7 @@ export class HealthMonitor {
 
   async state(): Promise<ServingState> {
     if (this.shuttingDown) return "NOT_SERVING";
+    if (!this.workerAlive()) return "NOT_SERVING";
     if (this.cached && Date.now() - this.cached.at < this.cacheMs) return this.cached.state;
     // Concurrent checks share one probe.
     this.probe ??= this.options.pingDatabase().then(
@@ -50,6 +74,13 @@ export class HealthMonitor {
       },
     );
     return this.probe;
+  }
+
+  private workerAlive(): boolean {
+    const jobs = this.options.jobs;
+    if (jobs === undefined) return true;
+    const last = jobs.lastPollAt();
+    return last !== undefined && Date.now() - last <= jobs.staleAfterMs;
   }
 
   /** Yields the current state, then each change, until the signal aborts or shutdown begins. */

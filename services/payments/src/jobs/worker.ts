@@ -45,6 +45,8 @@ export interface JobWorkerOptions {
   rescueIntervalMs?: number;
   /** Errors of the loop itself (database down); handler errors are stored on the job. */
   onError?: (err: unknown) => void;
+  /** Hears of every attempt this worker finished, with the state it left the job in (metrics). */
+  onSettled?: (job: Job, state: JobState) => void;
 }
 
 const MAX_ERROR_CHARS = 2_000;
@@ -69,14 +71,16 @@ export class JobWorker {
   /** Ids of the jobs this worker runs now: their locks are renewed by the heartbeat. */
   private readonly runningIds = new Set<bigint>();
   private heartbeat: NodeJS.Timeout | undefined;
-  private readonly pollIntervalMs: number;
+  readonly pollIntervalMs: number;
   private readonly concurrency: number;
   private readonly backoffMs: (attempt: number) => number;
   private readonly jobTimeoutMs: number;
   private readonly rescueAfterMs: number;
   private readonly rescueIntervalMs: number;
   private readonly onError: (err: unknown) => void;
+  private readonly onSettled: (job: Job, state: JobState) => void;
   private running = false;
+  private lastCycleAt = 0;
   private stopping = false;
   private loop: Promise<void> | undefined;
   private woken = false;
@@ -94,6 +98,16 @@ export class JobWorker {
     this.rescueAfterMs = options.rescueAfterMs ?? 30_000;
     this.rescueIntervalMs = options.rescueIntervalMs ?? Math.min(60_000, this.rescueAfterMs);
     this.onError = options.onError ?? (() => {});
+    this.onSettled = options.onSettled ?? (() => {});
+  }
+
+  /**
+   * When the poll loop last completed a cycle (its start until the first);
+   * undefined when the worker is not running. Health reads it: a loop stuck
+   * on the database stops moving it.
+   */
+  get lastPollAt(): number | undefined {
+    return this.running ? this.lastCycleAt : undefined;
   }
 
   register(kind: string, handler: JobHandler): this {
@@ -105,6 +119,7 @@ export class JobWorker {
     if (this.running) return;
     this.running = true;
     this.stopping = false;
+    this.lastCycleAt = Date.now();
     this.loop = this.run();
     this.heartbeat = setInterval(() => void this.renewLocks(), Math.max(10, Math.floor(this.rescueAfterMs / 3)));
   }
@@ -164,8 +179,12 @@ export class JobWorker {
           const jobs = await this.claim(free);
           for (const job of jobs) this.launch(job);
           // A full batch means more may be due: poll again once a slot frees.
-          if (jobs.length === free) continue;
+          if (jobs.length === free) {
+            this.lastCycleAt = Date.now();
+            continue;
+          }
         }
+        this.lastCycleAt = Date.now();
       } catch (err) {
         this.onError(err);
       }
@@ -255,6 +274,7 @@ export class JobWorker {
       .where("locked_by", "=", this.id)
       .where("attempt", "=", job.attempt)
       .execute();
+    this.onSettled(job, state);
   }
 }
 

@@ -13,6 +13,7 @@ import type { PaymentsSettings } from "../../src/config.js";
 import { migrateToLatest } from "../../src/db/migrate.js";
 import { createLogger } from "../../src/logger.js";
 import { startServer, type RunningServer } from "../../src/server.js";
+import { startMetricsServer, type MetricsServer } from "../../src/metrics/metrics-server.js";
 import { createService, type ServiceParts } from "../../src/service.js";
 import { loadConfig as loadBridgeConfig } from "../../../webhook-bridge/src/config.js";
 import { startBridge, WEBHOOK_PATH, type Bridge } from "../../../webhook-bridge/src/server.js";
@@ -54,6 +55,10 @@ export interface StackOptions {
   wrapJuspay?: (real: JuspayApi) => JuspayApi;
   /** Run the webhook bridge (in this process, on its own port) and make the simulator deliver its webhooks to it, as `npm start` does. */
   webhooks?: boolean;
+  /** Serve GET /metrics on a free port of its own (Stack.metricsUrl), as main.ts does. */
+  metrics?: boolean;
+  /** How long the job worker's loop may go without a completed cycle before health says NOT_SERVING. */
+  workerStaleAfterMs?: number;
   /** Callers besides the all-scopes test caller (TEST_TOKEN). */
   callers?: Caller[];
   /** Admission limits (default: higher than any test reaches). */
@@ -82,6 +87,8 @@ export interface Stack {
   webhooks: Client<typeof WebhookService>;
   /** Every log line the service wrote, parsed. */
   logs: Record<string, unknown>[];
+  /** "http://127.0.0.1:<port>/metrics", when started with `metrics: true`. */
+  metricsUrl: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -120,8 +127,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     logger,
     app: service.app,
     changeFeed: service.changeFeed,
+    metrics: service.metrics,
+    worker: service.worker,
+    workerStaleAfterMs: options.workerStaleAfterMs,
   });
   await service.start();
+  const metricsServer: MetricsServer | undefined = options.metrics ? await startMetricsServer(service.metrics, { host: "127.0.0.1", port: 0, logger }) : undefined;
   const baseUrl = `http://${server.address.host}:${server.address.port}`;
   const transport = createGrpcTransport({ baseUrl, interceptors: [bearerTokenInterceptor(TEST_TOKEN)] });
   const bridge = options.webhooks ? await startWebhookDelivery(sim, baseUrl) : undefined;
@@ -139,10 +150,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     mandates: createClient(MandateService, transport),
     webhooks: createClient(WebhookService, transport),
     logs,
+    metricsUrl: metricsServer && `http://${metricsServer.address.host}:${metricsServer.address.port}/metrics`,
     async stop() {
       await bridge?.shutdown(1_000);
       await server.shutdown();
       await service.stop(1_000);
+      await metricsServer?.close();
       await sim.close();
       await database.drop();
     },
