@@ -15,7 +15,7 @@ import { ingest, orderWebhookBody } from "./helpers/webhooks.js";
 const UNARY_SLOTS = 2;
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ jobs: false, limits: { unary: UNARY_SLOTS, webhooks: 4 } });
+  stack = await startStack({ jobs: false, metrics: true, limits: { unary: UNARY_SLOTS, webhooks: 4 } });
   for (let i = 0; i < 8; i++) {
     await insertOrderRow(stack, { orderId: `shed${i}`, amountMinor: 1_000n });
     await createSimOrder(stack, { orderId: `shed${i}`, amountMinor: 1_000n });
@@ -52,6 +52,9 @@ describe("at capacity", () => {
     }
     // Refused without waiting for the admitted calls: every refusal came before the first admitted answer.
     expect(Math.max(...refused.map((f) => f.at))).toBeLessThan(Math.min(...admitted.map((f) => f.at)));
+    // And counted for the operators.
+    const metrics = await (await fetch(stack.metricsUrl!)).text();
+    expect(metrics).toContain(`payments_load_shed_total{reason="unary"} ${2 * UNARY_SLOTS}`);
   });
 
   it("gives the slots back when calls end (also failed ones): the next calls are admitted", async () => {
