@@ -12,6 +12,7 @@ import type { Logger } from "./logger.js";
 import { authInterceptor } from "./auth/auth-interceptor.js";
 import { CallerRegistry } from "./auth/caller-registry.js";
 import { CallerRateLimiter } from "./auth/rate-limiter.js";
+import { requestIdInterceptor } from "./observability/request-id-interceptor.js";
 import { admissionInterceptor } from "./rpc/admission.js";
 import { errorInterceptor, validationInterceptor } from "./rpc/interceptors.js";
 import { routes } from "./rpc/routes.js";
@@ -45,8 +46,9 @@ export async function startServer({ config, database, logger, app, changeFeed, m
   const health = new HealthMonitor({ pingDatabase: () => database.ping(1_000), jobs });
   const handler = connectNodeAdapter({
     routes: routes({ health, app, changeFeed }),
-    // Outermost first: errors get their ErrorDetail; overload is refused before any work; then who is calling; then the request's rules.
+    // Outermost first: the call gets its request id; errors get their ErrorDetail; overload is refused before any work; then who is calling; then the request's rules.
     interceptors: [
+      requestIdInterceptor(),
       // Outside the error interceptor: metrics and spans record the code the caller gets.
       ...(metrics ? [rpcMetricsInterceptor(metrics)] : []),
       rpcTracingInterceptor(),

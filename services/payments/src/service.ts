@@ -1,3 +1,4 @@
+import { rememberSecrets } from "@payments/env-config/redaction";
 import { JuspayClient, SigningKeys } from "@payments/juspay";
 import { AlertCounters } from "./app/alert-counters.js";
 import type { AppContext } from "./app/context.js";
@@ -11,6 +12,7 @@ import { egressGuardedFetch } from "./egress-guard.js";
 import { registerJobs } from "./jobs/registry.js";
 import { eventSubjectEncoder } from "./rpc/event-subjects.js";
 import { JobWorker } from "./jobs/worker.js";
+import { requestIdFetch } from "./observability/request-id-fetch.js";
 import type { Logger } from "./logger.js";
 import { feedDatabaseGauges } from "./metrics/db-collectors.js";
 import { juspayEndpointNamer } from "./metrics/juspay-endpoint.js";
@@ -48,6 +50,7 @@ export interface ServiceOptions {
 export function createService(options: ServiceOptions): ServiceParts {
   const { config, database, logger } = options;
   const db = database.db;
+  rememberSecrets(config.juspay.apiKey);
   const metrics = new ServiceMetrics();
   feedDatabaseGauges(metrics, db, (err) => logger.warn({ err: describe(err) }, "database gauges could not be read"));
   const juspay =
@@ -60,10 +63,10 @@ export function createService(options: ServiceOptions): ServiceParts {
       executionStatusPath: config.juspay.executionStatusPath,
       maxConcurrency: config.juspay.maxConcurrency,
       logger: logger.child({ component: "juspay" }),
-      fetch: observedJuspayFetch(
+      fetch: requestIdFetch(observedJuspayFetch(
         egressGuardedFetch(config.juspay.baseUrl, (origin) => logger.error({ origin }, "outbound request to a host other than Juspay refused")),
         { metrics, endpointOf: juspayEndpointNamer(config.juspay.baseUrl, [config.juspay.executionStatusPath]) },
-      ),
+      )),
     });
   if (juspay instanceof JuspayClient) metrics.readCircuitsWith(circuitReader(juspay));
   const keys = config.payments.signingKeys;

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { rememberSecrets } from "@payments/env-config/redaction";
 import { createAuthenticator } from "./basic-auth.js";
 import { BodyError, declaredTooLarge, readBody } from "./body.js";
 import type { BridgeConfig } from "./config.js";
@@ -30,6 +31,8 @@ export interface Bridge {
 }
 
 export async function startBridge(config: BridgeConfig, options: BridgeOptions = {}): Promise<Bridge> {
+  // Never in a log line, whatever carries them there.
+  rememberSecrets(...config.credentials.map((c) => c.password), config.requiredHeader?.value, config.paymentsToken);
   const logger = options.logger ?? createLogger(config.logLevel);
   const forwarder = options.forwarder ?? createForwarder({ paymentsUrl: config.paymentsUrl, paymentsToken: config.paymentsToken, timeoutMs: config.forwardTimeoutMs });
   const auth = createAuthenticator(config.credentials, config.requiredHeader);

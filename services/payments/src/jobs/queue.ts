@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable, type Transaction } from "kysely";
 import type { DatabaseSchema, JobState, JobsTable } from "../db/schema.js";
+import { withCausingRequestId } from "../observability/request-context.js";
 
 // A small River-like job queue on our own Postgres: see docs/adr/0008-job-queue.md.
 
@@ -30,7 +31,8 @@ export interface EnqueueOptions {
  * the live job already holding `uniqueKey`.
  */
 export async function enqueue(db: Db, options: EnqueueOptions): Promise<bigint> {
-  const payload = JSON.stringify(options.payload ?? {});
+  // The request that caused the job goes with it: the job's logs carry its id.
+  const payload = JSON.stringify(withCausingRequestId(options.payload ?? {}));
   // A unique job can finish between our conflict and our select: try again.
   for (let tries = 0; tries < 5; tries++) {
     const inserted = await db

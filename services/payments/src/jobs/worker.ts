@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { sql, type Kysely } from "kysely";
 import type { DatabaseSchema, JobState } from "../db/schema.js";
+import { runAsJobOf } from "../observability/request-context.js";
 import { rescueStuck, type Job } from "./queue.js";
 
 // Claims jobs with FOR UPDATE SKIP LOCKED, so workers on any number of replicas
@@ -243,7 +244,8 @@ export class JobWorker {
       return this.settle(job, "discarded", { error: `UnknownJobKind: no handler registered for kind "${job.kind}"` });
     }
     try {
-      await handler(job, { signal });
+      // Under the id of the request that enqueued it, so its log lines name that request.
+      await runAsJobOf(job.payload, () => handler(job, { signal }));
     } catch (err) {
       if (err instanceof JobSnooze) return this.settle(job, "available", { delayMs: Math.max(0, err.delayMs), undoAttempt: true });
       if (err instanceof JobCancel) return this.settle(job, "cancelled", { error: describeError(err) });

@@ -1,13 +1,73 @@
 import { Writable } from "node:stream";
+import { afterEach } from "vitest";
+import { describeViolations, scanLogLine, type KnownSecret, type LogViolation } from "./log-scan.js";
 
-/** A stream the service's pino logger writes to, and the parsed lines it received. */
-export function captureLogs(): { sink: Writable; logs: Record<string, unknown>[] } {
+// Captures what a logger writes and scans every line as it arrives (criterion
+// 38). A violation fails the test during which the line was written (the
+// afterEach below); lines written after the last test are reported by
+// `assertClean()` (the stack's stop()).
+
+export interface LogCapture {
+  /** Where the logger writes. */
+  sink: Writable;
+  /** Every line received, parsed. */
+  logs: Record<string, unknown>[];
+  /** Throws naming every rule broken since the last check (and forgets them). */
+  assertClean(): void;
+  /** Stops the per-test checks (after a last assertClean()). */
+  close(): void;
+}
+
+export interface CaptureOptions {
+  /** Exact values that must never appear (API key, webhook password, tokens). */
+  secrets?: readonly KnownSecret[];
+  /** Names the logs in a report ("service", "bridge"). */
+  source?: string;
+}
+
+const open = new Set<LogCapture>();
+
+afterEach(() => {
+  const reports: string[] = [];
+  for (const capture of open) {
+    try {
+      capture.assertClean();
+    } catch (err) {
+      reports.push((err as Error).message);
+    }
+  }
+  if (reports.length > 0) throw new Error(reports.join("\n"));
+});
+
+/** A stream a pino logger writes to, the parsed lines it received, and their scan. */
+export function captureLogs(options: CaptureOptions = {}): LogCapture {
   const logs: Record<string, unknown>[] = [];
+  let pending: { line: number; violation: LogViolation }[] = [];
+  let count = 0;
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString("utf8").split("\n")) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString("utf8").split("\n")) {
+        if (!line) continue;
+        count++;
+        for (const violation of scanLogLine(line, options.secrets)) pending.push({ line: count, violation });
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+      }
       done();
     },
   });
-  return { sink, logs };
+  const capture: LogCapture = {
+    sink,
+    logs,
+    assertClean() {
+      if (pending.length === 0) return;
+      const found = pending;
+      pending = [];
+      throw new Error(describeViolations(options.source ?? "captured", found));
+    },
+    close() {
+      open.delete(capture);
+    },
+  };
+  open.add(capture);
+  return capture;
 }

@@ -17,9 +17,11 @@ import { startMetricsServer, type MetricsServer } from "../../src/metrics/metric
 import { createService, type ServiceParts } from "../../src/service.js";
 import { loadConfig as loadBridgeConfig } from "../../../webhook-bridge/src/config.js";
 import { startBridge, WEBHOOK_PATH, type Bridge } from "../../../webhook-bridge/src/server.js";
+import { createLogger as createBridgeLogger } from "../../../webhook-bridge/src/logger.js";
 import type { AccessConfig } from "../../src/auth/access-config.js";
 import type { Caller } from "../../src/auth/callers.js";
-import { captureLogs } from "./log-capture.js";
+import { captureLogs, type LogCapture } from "./log-capture.js";
+import type { KnownSecret } from "./log-scan.js";
 import { TEST_TOKEN, testAccess } from "./test-callers.js";
 import { openTestDatabase, type TestDatabase } from "./test-database.js";
 
@@ -112,7 +114,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   sim.registerMerchantKey(SIGNING_KEY_ID, key.publicKeyPem);
   const database = await openTestDatabase();
   await migrateToLatest(database.database.db);
-  const { sink, logs } = captureLogs();
+  // Every line the service and the bridge write is scanned (criterion 38): a violation fails the test that wrote it.
+  const serviceLogs = captureLogs({ source: "service", secrets: stackSecrets(sim.options.apiKey, key.privateKeyPem) });
+  const bridgeLogs = captureLogs({ source: "bridge", secrets: stackSecrets(sim.options.apiKey, key.privateKeyPem) });
+  const { sink, logs } = serviceLogs;
   const logger = createLogger("info", sink);
   const config = {
     juspay: { baseUrl: sim.url, apiKey: sim.options.apiKey, merchantId: sim.options.merchantId, apiVersion: "2023-06-30", executionStatusPath: DEFAULT_EXECUTION_STATUS_PATH },
@@ -135,7 +140,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const metricsServer: MetricsServer | undefined = options.metrics ? await startMetricsServer(service.metrics, { host: "127.0.0.1", port: 0, logger }) : undefined;
   const baseUrl = `http://${server.address.host}:${server.address.port}`;
   const transport = createGrpcTransport({ baseUrl, interceptors: [bearerTokenInterceptor(TEST_TOKEN)] });
-  const bridge = options.webhooks ? await startWebhookDelivery(sim, baseUrl) : undefined;
+  const bridge = options.webhooks ? await startWebhookDelivery(sim, baseUrl, bridgeLogs) : undefined;
   return {
     sim,
     service,
@@ -158,12 +163,30 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await metricsServer?.close();
       await sim.close();
       await database.drop();
+      try {
+        serviceLogs.assertClean();
+        bridgeLogs.assertClean();
+      } finally {
+        serviceLogs.close();
+        bridgeLogs.close();
+      }
     },
   };
 }
 
+/** What the stack's logs must never contain, whatever pattern it matches or not. */
+function stackSecrets(apiKey: string, privateKeyPem: string): KnownSecret[] {
+  const keyBody = privateKeyPem.replace(/-----[^-]+-----|\s/g, "");
+  return [
+    { label: "Juspay API key", value: apiKey },
+    { label: "webhook password", value: TEST_WEBHOOK_CREDENTIALS.password },
+    { label: "caller token", value: TEST_TOKEN },
+    { label: "signing private key", value: keyBody.slice(100, 160) },
+  ];
+}
+
 /** The real bridge forwarding to the service at `baseUrl`, and the simulator's webhooks pointed at it. */
-async function startWebhookDelivery(sim: Simulator, baseUrl: string): Promise<Bridge> {
+async function startWebhookDelivery(sim: Simulator, baseUrl: string, logs: LogCapture): Promise<Bridge> {
   const { username, password } = TEST_WEBHOOK_CREDENTIALS;
   const config = loadBridgeConfig({
     HOST: "127.0.0.1",
@@ -172,9 +195,9 @@ async function startWebhookDelivery(sim: Simulator, baseUrl: string): Promise<Br
     WEBHOOK_PASSWORD: password,
     PAYMENTS_URL: baseUrl,
     PAYMENTS_TOKEN: TEST_TOKEN,
-    LOG_LEVEL: "silent",
+    LOG_LEVEL: "info",
   });
-  const bridge = await startBridge(config);
+  const bridge = await startBridge(config, { logger: createBridgeLogger(config.logLevel, logs.sink) });
   sim.webhooks.configure({ url: `http://${bridge.address.host}:${bridge.address.port}${WEBHOOK_PATH}`, username, password });
   return bridge;
 }

@@ -1,0 +1,21 @@
+/** True when `digits` (only 0-9) passes the Luhn check card numbers carry. */
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return digits.length > 0 && sum % 10 === 0;
+}
+
+/** 13-19 digits passing Luhn: what the card networks issue. */
+export function looksLikeCardNumber(digits: string): boolean {
+  return digits.length >= 13 && digits.length <= 19 && luhnValid(digits);
+}
