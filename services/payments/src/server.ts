@@ -15,6 +15,7 @@ import { CallerRateLimiter } from "./auth/rate-limiter.js";
 import { requestIdInterceptor } from "./observability/request-id-interceptor.js";
 import { admissionInterceptor } from "./rpc/admission.js";
 import { errorInterceptor, validationInterceptor } from "./rpc/interceptors.js";
+import { requestDecodeInterceptor, withProtocolErrorDetails } from "./rpc/protocol-errors.js";
 import { routes } from "./rpc/routes.js";
 import { createOnePortServer } from "./transport/one-port-server.js";
 
@@ -45,10 +46,11 @@ export async function startServer({ config, database, logger, app, changeFeed, m
   const jobs = worker ? { lastPollAt: () => worker.lastPollAt, staleAfterMs: options.workerStaleAfterMs ?? workerStaleAfterMs(worker.pollIntervalMs) } : undefined;
   const health = new HealthMonitor({ pingDatabase: () => database.ping(1_000), jobs });
   const handler = connectNodeAdapter({
-    routes: routes({ health, app, changeFeed }),
+    routes: withProtocolErrorDetails(routes({ health, app, changeFeed })),
     // Outermost first: the call gets its request id; errors get their ErrorDetail; overload is refused before any work; then who is calling; then the request's rules.
     interceptors: [
       requestIdInterceptor(),
+      requestDecodeInterceptor(),
       // Outside the error interceptor: metrics and spans record the code the caller gets.
       ...(metrics ? [rpcMetricsInterceptor(metrics)] : []),
       rpcTracingInterceptor(),
