@@ -102,6 +102,8 @@ export interface Config {
   /** Callers, their tokens and scopes; admission limits. */
   access: AccessConfig;
   metrics: MetricsConfig;
+  /** MIGRATE_ON_START: migrate at start (unset = true); false only checks none is pending, the migration Job runs them (ADR 0014). */
+  migrateOnStart?: boolean;
 }
 
 export { ConfigError } from "@payments/env-config";
@@ -144,6 +146,7 @@ export function loadConfig(env: Env = process.env): Config {
   const maxMessageBytes = read.integer("MAX_MESSAGE_BYTES", 256 * 1024, 1024, 64 * 1024 * 1024);
   const logLevel = read.oneOf("LOG_LEVEL", LOG_LEVELS, "info");
   const access = readAccess(read);
+  const migrateOnStart = read.oneOf("MIGRATE_ON_START", ["true", "false"] as const, "true") === "true";
   const metrics = readMetrics(read, port);
 
   if (mode === "production" && database.kind === "pglite") {
@@ -151,7 +154,27 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (mode === "production") refuseDevelopmentJuspay(read, juspay);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { mode, host, port, database, juspay, payments, jobs, shutdownGraceMs, maxMessageBytes, logLevel, access, metrics };
+  return { mode, host, port, database, juspay, payments, jobs, shutdownGraceMs, maxMessageBytes, logLevel, access, metrics, migrateOnStart };
+}
+
+/** What the migration entry point needs: the database alone, so the migration Job holds no Juspay secret or callers. */
+export interface MigrationConfig {
+  database: DatabaseConfig;
+  logLevel: Config["logLevel"];
+}
+
+/** The database settings through the same readers as loadConfig; throws ConfigError listing every problem. */
+export function loadMigrationConfig(env: Env = process.env): MigrationConfig {
+  const problems: string[] = [];
+  const read = new EnvReader(env, problems);
+  const mode = read.oneOf("PAYMENTS_ENV", ["development", "production"] as const, "development");
+  const database = readDatabase(read);
+  const logLevel = read.oneOf("LOG_LEVEL", LOG_LEVELS, "info");
+  if (mode === "production" && database.kind === "pglite") {
+    problems.push("DATABASE_URL: required when PAYMENTS_ENV=production (the embedded PGlite database is for development only)");
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { database, logLevel };
 }
 
 const HOUR_MS = 3_600_000;

@@ -2,6 +2,7 @@ import { EXIT_CONFIG } from "@payments/env-config";
 import { ConfigError, loadConfig } from "./config.js";
 import { openDatabase } from "./db/database.js";
 import { migrateToLatest } from "./db/migrate.js";
+import { requireMigrated } from "./db/pending-migrations.js";
 import { createLogger } from "./logger.js";
 import { startMetricsServer } from "./metrics/metrics-server.js";
 import { startServer } from "./server.js";
@@ -24,7 +25,8 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config.database, (err) => logger.warn({ err: err.message }, "idle database connection failed"));
-  const applied = await migrateToLatest(database.db);
+  // MIGRATE_ON_START=false (Kubernetes): the migration Job owns the schema; refuse to serve an older one.
+  const applied = config.migrateOnStart === false ? await requireMigrated(database.db) : await migrateToLatest(database.db);
   logger.info({ database: database.kind, applied }, "database ready");
 
   const service = createService({ config, database, logger });
