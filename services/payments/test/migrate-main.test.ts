@@ -107,7 +107,7 @@ describe("migrations outside the service's start", () => {
   }, 60_000);
 
   it("migrate-main refuses a bad configuration by name (exit 78) without echoing it", async () => {
-    const bad = run("src/migrate-main.ts", { PAYMENTS_ENV: "production", DATABASE_URL: "mysql://u:topsecret@db/x" });
+    const bad = run("src/migrate-main.ts", { PAYMENTS_ENV: "production", DATABASE_URL: "mysql://u:topsecret@db/x" }); // secretlint-disable-line -- a fake credential: the test checks it is never echoed
     expect(await bad.exited).toBe(78);
     const output = bad.lines.join("\n");
     expect(output).toContain("DATABASE_URL: must be a postgres:// or postgresql:// URL");
