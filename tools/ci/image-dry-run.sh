@@ -29,7 +29,7 @@ pids=()
 
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  psql "$PG_ADMIN_URL" -q -c "drop database if exists $db" >/dev/null 2>&1 || true
+  psql "$PG_ADMIN_URL" -q -c "drop database if exists $db with (force)" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
