@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { bearerTokenInterceptor } from "@payments/client";
-import { TEST_TOKEN } from "./helpers/test-callers.js";
+import { TEST_CALLER, TEST_TOKEN } from "./helpers/test-callers.js";
 import { startSimulator, type Simulator } from "@payments/juspay-sim";
 import { OrderService } from "@payments/proto/payments/v1/order_service_pb";
 import { RefundStatus } from "@payments/proto/payments/v1/statuses_pb";
@@ -126,7 +126,7 @@ describe("SIGKILL during refunds (criterion 21)", () => {
         const orderId = orderIdOf(i);
         const key = `chaos-key-${i}`;
         const request = { idempotencyKey: key, orderId, amount: { amountMinor: amountOf(i), currency: "INR" } };
-        const expectedUrid = deriveUniqueRequestId(`anonymous/${key}`);
+        const expectedUrid = deriveUniqueRequestId(`${TEST_CALLER.id}/${key}`);
         const posts = sim.counters.requestsTo("refund_order");
         if (i === 0) await running.orders.getOrderStatus({ orderId }); // warm up the process
         if (point === "before_handler") sim.faults.add({ route: "refund_order", fault: { kind: "latency", ms: 1_500 }, pathIncludes: orderId });

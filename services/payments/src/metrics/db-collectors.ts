@@ -47,7 +47,7 @@ export function databaseGaugeReader(db: Kysely<DatabaseSchema>, onFailure: (err:
 
 async function readGauges(db: Kysely<DatabaseSchema>): Promise<DatabaseGauges> {
   return db.transaction().execute(async (trx) => {
-    await sql`set local statement_timeout = ${sql.lit(STATEMENT_TIMEOUT_MS)}`.execute(trx);
+    await sql`select set_config('statement_timeout', ${String(STATEMENT_TIMEOUT_MS)}, true)`.execute(trx);
     // Live states only: finished jobs stay in the table, and the partial indexes cover exactly these.
     const jobs = await sql<{ kind: string; state: string; n: number }>`
       select kind, state, count(*)::int as n from jobs
