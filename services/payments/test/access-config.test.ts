@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../src/auth/callers.js";
-import { ConfigError, loadConfig } from "../src/config.js";
+import { loadConfig } from "../src/config.js";
+import { configProblems } from "./helpers/config-problems.js";
 
 // Who may call is configuration (CALLERS_FILE or CALLERS): required in every
 // mode, checked as a whole, never echoed. Production refuses a development
@@ -13,15 +14,7 @@ const base = { JUSPAY_BASE_URL: "http://127.0.0.1:8090/", JUSPAY_API_KEY: "sk_li
 const hash = sha256Hex("a-token-for-tests-0123456789");
 const callers = (list: unknown[]) => JSON.stringify({ callers: list });
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
+const problemsOf = configProblems;
 
 const dir = mkdtempSync(join(tmpdir(), "callers-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

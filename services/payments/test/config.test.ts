@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../src/config.js";
+import { loadConfig } from "../src/config.js";
+import { configProblems } from "./helpers/config-problems.js";
 import { testCallersEnv } from "./helpers/test-callers.js";
 
 const valid = {
@@ -10,15 +11,7 @@ const valid = {
   CALLERS: testCallersEnv(),
 };
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
+const problemsOf = configProblems;
 
 describe("loadConfig", () => {
   it("applies the documented defaults", () => {
