@@ -17,6 +17,8 @@ export interface ReceivedWebhook {
   body: Buffer;
   receiveTime: Date;
   remoteIp: string | undefined;
+  /** Sent as x-request-id: the service's logs of this webhook carry it too. */
+  requestId: string;
 }
 
 export type ForwardResult =
@@ -55,7 +57,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
             receiveTime: timestampFromDate(webhook.receiveTime),
             remoteIp: webhook.remoteIp ?? "",
           },
-          { timeoutMs: options.timeoutMs, headers },
+          { timeoutMs: options.timeoutMs, headers: { ...headers, "x-request-id": webhook.requestId } },
         );
         if (answer.state === WebhookEventState.MALFORMED) return { kind: "malformed", eventId: answer.eventId };
         return { kind: "stored", duplicate: answer.duplicate, eventId: answer.eventId, eventName: answer.eventName };

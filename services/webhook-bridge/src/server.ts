@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { rememberSecrets } from "@payments/env-config/redaction";
@@ -99,27 +100,29 @@ export async function startBridge(config: BridgeConfig, options: BridgeOptions =
       return kind === "timeout" ? 408 : 499;
     }
     counters.forwarded++;
-    const result = await forwarder.forward({ method: req.method ?? "POST", path: req.url ?? WEBHOOK_PATH, headers, body, receiveTime, remoteIp: ip });
+    // One id per delivery, in our logs and the service's (Juspay sends none we could trust).
+    const requestId = randomUUID();
+    const result = await forwarder.forward({ method: req.method ?? "POST", path: req.url ?? WEBHOOK_PATH, headers, body, receiveTime, remoteIp: ip, requestId });
     switch (result.kind) {
       case "stored":
         counters[result.duplicate ? "duplicates" : "stored"]++;
         reply(res, 200, { ok: true });
-        logger.info({ remoteIp: ip, bytes: body.length, eventId: result.eventId, eventName: result.eventName, duplicate: result.duplicate }, "webhook stored");
+        logger.info({ requestId, remoteIp: ip, bytes: body.length, eventId: result.eventId, eventName: result.eventName, duplicate: result.duplicate }, "webhook stored");
         return 200;
       case "malformed":
         counters.malformed++;
         reply(res, 400, { error: "body is not a Juspay webhook" });
-        logger.warn({ remoteIp: ip, bytes: body.length, eventId: result.eventId }, "malformed webhook kept as a dead letter");
+        logger.warn({ requestId, remoteIp: ip, bytes: body.length, eventId: result.eventId }, "malformed webhook kept as a dead letter");
         return 400;
       case "rejected":
         counters.rejected++;
         reply(res, 400, { error: "webhook refused" });
-        logger.warn({ remoteIp: ip, bytes: body.length, code: result.code }, "payments service refused the webhook as invalid");
+        logger.warn({ requestId, remoteIp: ip, bytes: body.length, code: result.code }, "payments service refused the webhook as invalid");
         return 400;
       case "unavailable":
         counters.unavailable++;
         reply(res, 503, { error: "temporarily unavailable" }, { "retry-after": String(config.retryAfterSeconds) });
-        logger.error({ remoteIp: ip, bytes: body.length, code: result.code }, "payments service did not store the webhook; Juspay will re-send");
+        logger.error({ requestId, remoteIp: ip, bytes: body.length, code: result.code }, "payments service did not store the webhook; Juspay will re-send");
         return 503;
     }
   };

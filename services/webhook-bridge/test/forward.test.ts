@@ -47,6 +47,8 @@ describe("forwarding", () => {
     expect(received).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
     // The bridge's own credential, not Juspay's.
     expect(authorization).toBe("Bearer bridge-service-token");
+    // One request id per delivery, for the service's logs of it.
+    expect(fake.calls[0]!.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("answers 200 to a duplicate", async () => {

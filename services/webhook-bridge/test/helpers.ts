@@ -39,7 +39,7 @@ export type Script = "ok" | "duplicate" | "malformed" | "unavailable" | "invalid
 
 export interface FakeService {
   url: string;
-  calls: { request: IngestJuspayWebhookRequest; authorization: string | null }[];
+  calls: { request: IngestJuspayWebhookRequest; authorization: string | null; requestId: string | null }[];
   script: Script;
   close(): Promise<void>;
 }
@@ -50,7 +50,7 @@ export async function startFakeService(): Promise<FakeService> {
   const handler = connectNodeAdapter({
     routes(router) {
       router.rpc(WebhookService.method.ingestJuspayWebhook, async (req, ctx) => {
-        fake.calls.push({ request: req, authorization: ctx.requestHeader.get("authorization") });
+        fake.calls.push({ request: req, authorization: ctx.requestHeader.get("authorization"), requestId: ctx.requestHeader.get("x-request-id") });
         const stored = { eventId: "we_1", dedupKey: "evt:x", juspayEventId: "evt_x", eventName: "ORDER_SUCCEEDED" };
         switch (fake.script) {
           case "ok":
