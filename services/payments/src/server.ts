@@ -1,3 +1,4 @@
+import { createContextValues } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { AppContext } from "./app/context.js";
 import type { OrderChangeFeed } from "./app/orders/order-change-feed.js";
@@ -18,6 +19,8 @@ import { errorInterceptor, validationInterceptor } from "./rpc/interceptors.js";
 import { requestDecodeInterceptor, withProtocolErrorDetails } from "./rpc/protocol-errors.js";
 import { routes } from "./rpc/routes.js";
 import { createOnePortServer } from "./transport/one-port-server.js";
+import { createTlsServer } from "./transport/tls-server.js";
+import { PEER_IDENTITIES, peerIdentities } from "./auth/peer-certificate.js";
 
 export interface RunningServer {
   /** Where the server listens (the real port when PORT=0). */
@@ -47,6 +50,8 @@ export async function startServer({ config, database, logger, app, changeFeed, m
   const health = new HealthMonitor({ pingDatabase: () => database.ping(1_000), jobs });
   const handler = connectNodeAdapter({
     routes: withProtocolErrorDetails(routes({ health, app, changeFeed })),
+    // Over mutual TLS, what the verified client certificate says the caller is.
+    contextValues: (req) => createContextValues().set(PEER_IDENTITIES, peerIdentities(req)),
     // Outermost first: the call gets its request id; errors get their ErrorDetail; overload is refused before any work; then who is calling; then the request's rules.
     interceptors: [
       requestIdInterceptor(),
@@ -65,7 +70,7 @@ export async function startServer({ config, database, logger, app, changeFeed, m
     ],
     readMaxBytes: config.maxMessageBytes,
   });
-  const server = createOnePortServer(handler);
+  const server = config.access.tls ? createTlsServer(handler, config.access.tls) : createOnePortServer(handler);
   const address = await server.listen(config.host, config.port);
   return {
     address,

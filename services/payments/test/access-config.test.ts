@@ -63,6 +63,26 @@ describe("callers", () => {
   });
 });
 
+describe("TLS", () => {
+  it("needs both the certificate and its key; a client CA only with them; each file must hold its PEM", () => {
+    const doc = callers([{ id: "svc", scopes: ["orders.read"], token_sha256: [hash] }]);
+    const cert = join(dir, "server.crt");
+    writeFileSync(cert, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+    const notKey = join(dir, "not-a-key.pem");
+    writeFileSync(notKey, "hello");
+    expect(problemsOf({ ...base, CALLERS: doc, TLS_CERT_FILE: cert })).toEqual(["TLS_KEY_FILE: set both TLS_CERT_FILE and TLS_KEY_FILE, or neither"]);
+    expect(problemsOf({ ...base, CALLERS: doc, TLS_CLIENT_CA_FILE: cert })).toEqual(["TLS_CLIENT_CA_FILE: needs TLS_CERT_FILE and TLS_KEY_FILE"]);
+    expect(problemsOf({ ...base, CALLERS: doc, TLS_CERT_FILE: cert, TLS_KEY_FILE: notKey })).toEqual(["TLS_KEY_FILE: does not hold the expected PEM block"]);
+    expect(loadConfig({ ...base, CALLERS: doc }).access.tls).toBeUndefined();
+  });
+
+  it("lets a caller authenticate by client certificate identities instead of tokens", () => {
+    const { access } = loadConfig({ ...base, CALLERS: callers([{ id: "billing", scopes: ["orders.read"], client_cert_identities: ["spiffe://cluster/ns/billing/sa/billing"] }]) });
+    expect(access.callers[0]?.clientCertIdentities).toEqual(["spiffe://cluster/ns/billing/sa/billing"]);
+    expect(problemsOf({ ...base, CALLERS: callers([{ id: "nobody", scopes: ["orders.read"] }]) })).toEqual([expect.stringMatching(/token_sha256 must list one or more .* \(or give client_cert_identities\)/)]);
+  });
+});
+
 describe("production", () => {
   const production = { ...base, PAYMENTS_ENV: "production", DATABASE_URL: "postgres://db/payments", PAYLOAD_FLAVOUR: "session", CALLERS: callers([{ id: "svc", scopes: ["orders.read"], token_sha256: [hash] }]) };
 

@@ -55,7 +55,12 @@ function transport(token: string, customer?: string) {
 }
 
 async function failure(promise: Promise<unknown>): Promise<ConnectError> {
-  return ConnectError.from(await promise.then(() => new Error("expected a failure"), (e: unknown) => e));
+  const outcome = await promise.then(
+    () => undefined,
+    (e: unknown) => ConnectError.from(e),
+  );
+  if (outcome === undefined) throw new Error("expected the call to fail");
+  return outcome;
 }
 
 describe("a customer-scoped caller (the mobile BFF)", () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { EnvReader } from "@payments/env-config";
 import type { AdmissionLimits } from "../rpc/admission.js";
+import type { TlsSettings } from "../transport/tls-server.js";
 import { parseCallers, type Caller } from "./callers.js";
 
 // Who may call (CALLERS_FILE, or CALLERS inline) and how much the service
@@ -10,10 +11,39 @@ import { parseCallers, type Caller } from "./callers.js";
 export interface AccessConfig {
   callers: Caller[];
   limits: AdmissionLimits;
+  /** TLS on the RPC port (TLS_CERT_FILE, TLS_KEY_FILE), mutual with TLS_CLIENT_CA_FILE; unset = plaintext (behind a mesh). */
+  tls?: TlsSettings;
 }
 
 export function readAccess(read: EnvReader): AccessConfig {
-  return { callers: readCallers(read), limits: readLimits(read) };
+  const tls = readTls(read);
+  return { callers: readCallers(read), limits: readLimits(read), ...(tls !== undefined ? { tls } : {}) };
+}
+
+function readTls(read: EnvReader): TlsSettings | undefined {
+  const names = ["TLS_CERT_FILE", "TLS_KEY_FILE", "TLS_CLIENT_CA_FILE"] as const;
+  const [cert, key, ca] = names.map((name) => read.optional(name));
+  if (cert === undefined && key === undefined) {
+    if (ca !== undefined) read.problem("TLS_CLIENT_CA_FILE", "needs TLS_CERT_FILE and TLS_KEY_FILE");
+    return undefined;
+  }
+  if (cert === undefined || key === undefined) {
+    read.problem(cert === undefined ? "TLS_CERT_FILE" : "TLS_KEY_FILE", "set both TLS_CERT_FILE and TLS_KEY_FILE, or neither");
+    return undefined;
+  }
+  const pem = (name: (typeof names)[number], path: string, marker: RegExp): string => {
+    try {
+      const text = readFileSync(path, "utf8");
+      if (!marker.test(text)) read.problem(name, "does not hold the expected PEM block");
+      return text;
+    } catch {
+      read.problem(name, "cannot be read");
+      return "";
+    }
+  };
+  const certPem = pem("TLS_CERT_FILE", cert, /-----BEGIN CERTIFICATE-----/);
+  const keyPem = pem("TLS_KEY_FILE", key, /-----BEGIN [A-Z ]*PRIVATE KEY-----/);
+  return { certPem, keyPem, ...(ca !== undefined ? { clientCaPem: pem("TLS_CLIENT_CA_FILE", ca, /-----BEGIN CERTIFICATE-----/) } : {}) };
 }
 
 function readCallers(read: EnvReader): Caller[] {

@@ -3,11 +3,13 @@ import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import { CALLER, CUSTOMER } from "../rpc/call-context.js";
 import { rpcError } from "../rpc/errors.js";
 import type { CallerRegistry } from "./caller-registry.js";
+import { PEER_IDENTITIES } from "./peer-certificate.js";
 import type { CallerRateLimiter } from "./rate-limiter.js";
 import { accessOf } from "./scopes.js";
 
 // Who may call what (issue 8, ADR 0018). Every RPC but health needs a bearer
-// token of a configured caller (else UNAUTHENTICATED) holding the RPC's scope
+// token of a configured caller, or over mutual TLS a client certificate whose
+// identity is allowed (else UNAUTHENTICATED / PERMISSION_DENIED), holding the RPC's scope
 // (else PERMISSION_DENIED). A customer-scoped caller names the end customer it
 // acts for in `x-customer-id` on every call. A caller over its quota gets
 // RESOURCE_EXHAUSTED (RATE_LIMITED) with when to retry. Runs before request
@@ -28,7 +30,13 @@ export function authInterceptor(options: AuthOptions): Interceptor {
     const access = accessOf(req.service, req.method.name);
     if (access.kind === "public") return next(req);
     const procedure = `${req.service.typeName}/${req.method.name}`;
-    const caller = options.registry.authenticate(req.header.get("authorization"));
+    const authorization = req.header.get("authorization");
+    const certified = req.contextValues.get(PEER_IDENTITIES);
+    // A bearer token when one is sent; else the client certificate the TLS handshake verified.
+    const caller = authorization !== null || certified.length === 0 ? options.registry.authenticate(authorization) : options.registry.byCertificate(certified);
+    if (caller === undefined && authorization === null && certified.length > 0) {
+      throw rpcError(Code.PermissionDenied, "the client certificate's identity is not an allowed caller", { reason: ErrorReason.PERMISSION_DENIED });
+    }
     if (caller === undefined) {
       throw rpcError(Code.Unauthenticated, "missing or unknown credentials: send authorization: Bearer <token> of a configured caller", {
         reason: ErrorReason.UNAUTHENTICATED,

@@ -4,7 +4,8 @@ import { CUSTOMER_SCOPABLE, SCOPES, type Scope } from "./scopes.js";
 // The callers this service knows (CALLERS_FILE or CALLERS): an id, the scopes
 // it holds, the SHA-256 of each bearer token it may present (several at once,
 // so a token can be rotated without downtime; the service never holds a token
-// itself), whether it acts for one end customer at a time, and its quota.
+// itself) or the client certificate identities it presents over mutual TLS,
+// whether it acts for one end customer at a time, and its quota.
 
 export interface Caller {
   /** Logged, and the idempotency scope: two callers never share a key. */
@@ -12,6 +13,8 @@ export interface Caller {
   scopes: ReadonlySet<Scope>;
   /** Lower-case hex SHA-256 of each accepted token. */
   tokenSha256: readonly string[];
+  /** Client certificate identities (SAN URI or DNS, or CN=…) that authenticate as this caller over mutual TLS. */
+  clientCertIdentities?: readonly string[];
   /** Acts for the end customer named in `x-customer-id` on every call, and sees only that customer's objects. */
   customerScoped: boolean;
   /** Calls per second allowed on average, and the burst above it. */
@@ -26,6 +29,7 @@ export function sha256Hex(token: string): string {
 
 const ID = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 const HASH = /^[0-9a-f]{64}$/;
+const IDENTITY = /^[\x21-\x7e]{1,512}$/;
 
 /**
  * Parses the callers document: {"callers": [{"id", "scopes": [...],
@@ -56,9 +60,14 @@ export function parseCallers(json: string): { callers: Caller[] } | { problems: 
     if (!Array.isArray(scopes) || scopes.some((s) => !SCOPES.includes(s as Scope))) {
       problems.push(`${at}.scopes must list scopes from: ${SCOPES.join(", ")}`);
     }
-    const tokens = entry["token_sha256"];
-    if (!Array.isArray(tokens) || tokens.length === 0 || tokens.some((t) => typeof t !== "string" || !HASH.test(t))) {
-      problems.push(`${at}.token_sha256 must list one or more lower-case hex SHA-256 digests of tokens`);
+    const identities = entry["client_cert_identities"] ?? [];
+    if (!Array.isArray(identities) || identities.some((i) => typeof i !== "string" || !IDENTITY.test(i))) {
+      problems.push(`${at}.client_cert_identities must list certificate identities (a SAN URI or DNS name, or CN=name)`);
+    }
+    const tokens = entry["token_sha256"] ?? [];
+    const hasIdentities = Array.isArray(identities) && identities.length > 0;
+    if (!Array.isArray(tokens) || (tokens.length === 0 && !hasIdentities) || tokens.some((t) => typeof t !== "string" || !HASH.test(t))) {
+      problems.push(`${at}.token_sha256 must list one or more lower-case hex SHA-256 digests of tokens (or give client_cert_identities)`);
     } else {
       for (const t of tokens as string[]) {
         if (hashes.has(t)) problems.push(`${at}.token_sha256 repeats a token of another caller`);
@@ -72,7 +81,14 @@ export function parseCallers(json: string): { callers: Caller[] } | { problems: 
       problems.push(`${at}: a customer-scoped caller may only hold ${[...CUSTOMER_SCOPABLE].join(", ")}`);
     }
     const rateLimit = parseRateLimit(entry["rate_limit"], `${at}.rate_limit`, problems);
-    callers.push({ id, scopes: held, tokenSha256: (Array.isArray(tokens) ? tokens : []) as string[], customerScoped: customerScoped === true, rateLimit });
+    callers.push({
+      id,
+      scopes: held,
+      tokenSha256: (Array.isArray(tokens) ? tokens : []) as string[],
+      clientCertIdentities: (Array.isArray(identities) ? identities : []) as string[],
+      customerScoped: customerScoped === true,
+      rateLimit,
+    });
   });
   return problems.length > 0 ? { problems } : { callers };
 }

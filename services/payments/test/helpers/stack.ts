@@ -65,6 +65,8 @@ export interface StackOptions {
   callers?: Caller[];
   /** Admission limits (default: higher than any test reaches). */
   limits?: Partial<AccessConfig["limits"]>;
+  /** Serve over TLS (mutual with a client CA); the stack's own clients then cannot connect: build TLS ones. */
+  tls?: AccessConfig["tls"];
 }
 
 /** Basic-auth pair between the simulator and the in-test bridge. */
@@ -127,7 +129,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const juspay = options.wrapJuspay?.(new JuspayClient({ baseUrl: sim.url, apiKey: sim.options.apiKey, merchantId: sim.options.merchantId }));
   const service = createService({ config, database: database.database, logger, changePollIntervalMs: 100, juspay });
   const server = await startServer({
-    config: { host: "127.0.0.1", port: 0, shutdownGraceMs: 2_000, maxMessageBytes: 256 * 1024, access: testAccess(options.callers ?? [], options.limits) },
+    config: { host: "127.0.0.1", port: 0, shutdownGraceMs: 2_000, maxMessageBytes: 256 * 1024, access: testAccess(options.callers ?? [], options.limits, options.tls) },
     database: database.database,
     logger,
     app: service.app,

@@ -16,8 +16,8 @@ export const TEST_CALLER: Caller = {
   rateLimit: { perSecond: 1_000_000, burst: 1_000_000 },
 };
 
-export function testAccess(extra: Caller[] = [], limits: Partial<AccessConfig["limits"]> = {}): AccessConfig {
-  return { callers: [TEST_CALLER, ...extra], limits: { unary: 10_000, webhooks: 10_000, streams: 10_000, ...limits } };
+export function testAccess(extra: Caller[] = [], limits: Partial<AccessConfig["limits"]> = {}, tls?: AccessConfig["tls"]): AccessConfig {
+  return { callers: [TEST_CALLER, ...extra], limits: { unary: 10_000, webhooks: 10_000, streams: 10_000, ...limits }, ...(tls ? { tls } : {}) };
 }
 
 /** The CALLERS environment value for a service run as a process. */

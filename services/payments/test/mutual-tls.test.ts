@@ -1,0 +1,96 @@
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { bearerTokenInterceptor } from "@payments/client";
+import { Health, HealthCheckResponse_ServingStatus as ServingStatus } from "@payments/proto/health/v1/health_pb";
+import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
+import { OrderService } from "@payments/proto/payments/v1/order_service_pb";
+import { errorReason } from "@payments/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Caller } from "../src/auth/callers.js";
+import { seedPaidOrder } from "./helpers/orders.js";
+import { startStack, type Stack } from "./helpers/stack.js";
+import { TEST_TOKEN } from "./helpers/test-callers.js";
+import { createTestPki, type Pem, type TestPki } from "./helpers/test-certificates.js";
+
+// Mutual TLS (criterion 39, ADR 0018): with TLS_CLIENT_CA_FILE the handshake
+// itself refuses a client without a certificate, with one from another CA or
+// with an expired one; a verified certificate whose identity (SAN) is not an
+// allowed caller is PERMISSION_DENIED; an allowed one is that caller, with its
+// scopes. Bearer tokens still work over the same TLS port.
+
+const BILLING = "spiffe://payments.test/ns/billing/sa/billing";
+const billing: Caller = { id: "billing", scopes: new Set(["orders.read"]), tokenSha256: [], clientCertIdentities: [BILLING], customerScoped: false, rateLimit: { perSecond: 1_000, burst: 1_000 } };
+
+let pki: TestPki;
+let stack: Stack;
+let url = "";
+const clients: Record<string, Pem> = {};
+
+beforeAll(async () => {
+  pki = createTestPki();
+  clients.billing = pki.client("billing", { san: `URI:${BILLING}` });
+  clients.stranger = pki.client("stranger", { san: "URI:spiffe://payments.test/ns/other/sa/stranger" });
+  clients.otherCa = pki.client("forged-billing", { san: `URI:${BILLING}`, otherCa: true });
+  clients.expired = pki.client("expired-billing", { san: `URI:${BILLING}`, expired: true });
+  stack = await startStack({ jobs: false, callers: [billing], tls: { ...pki.server, clientCaPem: pki.caPem } });
+  url = `https://127.0.0.1:${stack.server.address.port}`;
+  await seedPaidOrder(stack, { orderId: "mtls1", amountMinor: 1_000n });
+  // Let the expired certificate's one second of validity pass.
+  await new Promise((r) => setTimeout(r, 1_100));
+});
+afterAll(async () => {
+  await stack?.stop();
+  pki?.remove();
+});
+
+function orders(client?: Pem, token?: string) {
+  const nodeOptions = { ca: pki.caPem, ...(client ? { cert: client.certPem, key: client.keyPem } : {}) };
+  return createClient(OrderService, createGrpcTransport({ baseUrl: url, nodeOptions, interceptors: token ? [bearerTokenInterceptor(token)] : [] }));
+}
+
+async function failure(promise: Promise<unknown>): Promise<ConnectError> {
+  const outcome = await promise.then(
+    () => undefined,
+    (e: unknown) => ConnectError.from(e),
+  );
+  if (outcome === undefined) throw new Error("expected the call to fail");
+  return outcome;
+}
+
+describe("the handshake", () => {
+  it.each([
+    ["no client certificate", undefined],
+    ["a certificate from another CA", "otherCa"],
+    ["an expired certificate", "expired"],
+  ])("refuses %s: the call never reaches the service", async (_, name) => {
+    const err = await failure(orders(name ? clients[name] : undefined).getOrderStatus({ orderId: "mtls1" }));
+    // The client sees the connection fail (how depends on when the server drops it), never an answer.
+    expect([Code.Unavailable, Code.Internal, Code.Unknown, Code.Canceled]).toContain(err.code);
+    expect(errorReason(err)).toBe(ErrorReason.UNSPECIFIED);
+  });
+});
+
+describe("a verified client certificate", () => {
+  it("whose identity is an allowed caller calls as that caller, within its scopes", async () => {
+    expect((await orders(clients.billing).getOrderStatus({ orderId: "mtls1" })).order?.orderId).toBe("mtls1");
+    const err = await failure(orders(clients.billing).refundOrder({ idempotencyKey: "mtls-refund-1", orderId: "mtls1", amount: { amountMinor: 100n, currency: "INR" } }));
+    expect(err.code).toBe(Code.PermissionDenied);
+    expect(err.rawMessage).toContain("caller billing");
+  });
+
+  it("whose identity is not in the allow-list is PERMISSION_DENIED", async () => {
+    const err = await failure(orders(clients.stranger).getOrderStatus({ orderId: "mtls1" }));
+    expect(err.code).toBe(Code.PermissionDenied);
+    expect(errorReason(err)).toBe(ErrorReason.PERMISSION_DENIED);
+  });
+
+  it("with a bearer token calls as the token's caller (all scopes here)", async () => {
+    const refund = await orders(clients.stranger, TEST_TOKEN).refundOrder({ idempotencyKey: "mtls-refund-2", orderId: "mtls1", amount: { amountMinor: 100n, currency: "INR" } });
+    expect(refund.refund?.orderId).toBe("mtls1");
+  });
+
+  it("health needs no caller, but still a certificate", async () => {
+    const health = createClient(Health, createGrpcTransport({ baseUrl: url, nodeOptions: { ca: pki.caPem, cert: clients.stranger!.certPem, key: clients.stranger!.keyPem } }));
+    expect((await health.check({})).status).toBe(ServingStatus.SERVING);
+  });
+});
