@@ -1,4 +1,4 @@
-import { Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
+import { Code, createClient, type Interceptor } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { bearerTokenInterceptor, errorDetail, errorReason } from "@payments/client";
 import { ServerReflection } from "@payments/proto/grpc/reflection/v1/reflection_pb";
@@ -11,6 +11,7 @@ import { sha256Hex, type Caller } from "../src/auth/callers.js";
 import type { Scope } from "../src/auth/scopes.js";
 import { seedPaidOrder } from "./helpers/orders.js";
 import { startStack, type Stack } from "./helpers/stack.js";
+import { callFailure } from "./helpers/call-failure.js";
 
 // What an authenticated caller sees and how it is counted: a customer-scoped
 // caller (the mobile BFF) sees only its customer's objects (another's is
@@ -54,14 +55,7 @@ function transport(token: string, customer?: string) {
   return createGrpcTransport({ baseUrl: stack.baseUrl, interceptors });
 }
 
-async function failure(promise: Promise<unknown>): Promise<ConnectError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (e: unknown) => ConnectError.from(e),
-  );
-  if (outcome === undefined) throw new Error("expected the call to fail");
-  return outcome;
-}
+const failure = callFailure;
 
 describe("a customer-scoped caller (the mobile BFF)", () => {
   const orders = () => createClient(OrderService, transport(bff.token, "cust_own"));

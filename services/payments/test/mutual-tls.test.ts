@@ -1,4 +1,4 @@
-import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { Code, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { bearerTokenInterceptor } from "@payments/client";
 import { Health, HealthCheckResponse_ServingStatus as ServingStatus } from "@payments/proto/health/v1/health_pb";
@@ -11,6 +11,7 @@ import { seedPaidOrder } from "./helpers/orders.js";
 import { startStack, type Stack } from "./helpers/stack.js";
 import { TEST_TOKEN } from "./helpers/test-callers.js";
 import { createTestPki, type Pem, type TestPki } from "./helpers/test-certificates.js";
+import { callFailure } from "./helpers/call-failure.js";
 
 // Mutual TLS (criterion 39, ADR 0018): with TLS_CLIENT_CA_FILE the handshake
 // itself refuses a client without a certificate, with one from another CA or
@@ -48,14 +49,7 @@ function orders(client?: Pem, token?: string) {
   return createClient(OrderService, createGrpcTransport({ baseUrl: url, nodeOptions, interceptors: token ? [bearerTokenInterceptor(token)] : [] }));
 }
 
-async function failure(promise: Promise<unknown>): Promise<ConnectError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (e: unknown) => ConnectError.from(e),
-  );
-  if (outcome === undefined) throw new Error("expected the call to fail");
-  return outcome;
-}
+const failure = callFailure;
 
 describe("the handshake", () => {
   it.each([
