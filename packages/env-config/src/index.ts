@@ -92,3 +92,18 @@ export class EnvReader {
     return value.replace(/\/+$/, "");
   }
 }
+
+/**
+ * The configuration `load` reads, or, when it reports problems, those
+ * problems on stderr (prefixed by the program's name) and exit status
+ * EXIT_CONFIG: every entry point handles a bad configuration the same way.
+ */
+export function loadOrExit<T>(program: string, load: () => T): T {
+  try {
+    return load();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${program}: ${err.message}\n`);
+    process.exit(EXIT_CONFIG);
+  }
+}

@@ -1,5 +1,5 @@
-import { EXIT_CONFIG } from "@payments/env-config";
-import { ConfigError, loadConfig } from "./config.js";
+import { loadOrExit } from "@payments/env-config";
+import { loadConfig } from "./config.js";
 import { openDatabase } from "./db/database.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { requireMigrated } from "./db/pending-migrations.js";
@@ -13,16 +13,7 @@ import { createService } from "./service.js";
 
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`payments: ${err.message}\n`);
-      process.exit(EXIT_CONFIG);
-    }
-    throw err;
-  }
+  const config = loadOrExit("payments", () => loadConfig());
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config.database, (err) => logger.warn({ err: err.message }, "idle database connection failed"));
   // MIGRATE_ON_START=false (Kubernetes): the migration Job owns the schema; refuse to serve an older one.

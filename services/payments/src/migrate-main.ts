@@ -1,5 +1,5 @@
-import { EXIT_CONFIG } from "@payments/env-config";
-import { ConfigError, loadMigrationConfig } from "./config.js";
+import { loadOrExit } from "@payments/env-config";
+import { loadMigrationConfig } from "./config.js";
 import { openDatabase } from "./db/database.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { pendingMigrations } from "./db/pending-migrations.js";
@@ -12,16 +12,7 @@ import { createLogger } from "./logger.js";
 // so the Job holds no Juspay secret.
 
 async function main(): Promise<number> {
-  let config;
-  try {
-    config = loadMigrationConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`payments-migrate: ${err.message}\n`);
-      return EXIT_CONFIG;
-    }
-    throw err;
-  }
+  const config = loadOrExit("payments-migrate", () => loadMigrationConfig());
   const logger = createLogger(config.logLevel).child({ component: "migrate" });
   const database = await openDatabase(config.database, (err) => logger.warn({ err: err.message }, "idle database connection failed"));
   try {

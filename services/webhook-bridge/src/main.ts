@@ -1,5 +1,5 @@
-import { EXIT_CONFIG } from "@payments/env-config";
-import { ConfigError, loadConfig } from "./config.js";
+import { loadOrExit } from "@payments/env-config";
+import { loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import { startBridge } from "./server.js";
 
@@ -8,16 +8,7 @@ import { startBridge } from "./server.js";
 
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`webhook-bridge: ${err.message}\n`);
-      process.exit(EXIT_CONFIG);
-    }
-    throw err;
-  }
+  const config = loadOrExit("webhook-bridge", () => loadConfig());
   const logger = createLogger(config.logLevel);
   const bridge = await startBridge(config, { logger });
   logger.info(
