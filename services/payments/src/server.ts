@@ -50,8 +50,8 @@ export async function startServer({ config, database, logger, app, changeFeed, m
   const health = new HealthMonitor({ pingDatabase: () => database.ping(1_000), jobs });
   const handler = connectNodeAdapter({
     routes: withProtocolErrorDetails(routes({ health, app, changeFeed })),
-    // Over mutual TLS, what the verified client certificate says the caller is.
-    contextValues: (req) => createContextValues().set(PEER_IDENTITIES, peerIdentities(req)),
+    // Over TLS, what the verified client certificate says the caller is (plaintext calls skip this).
+    ...(config.access.tls ? { contextValues: (req: Parameters<typeof peerIdentities>[0]) => createContextValues().set(PEER_IDENTITIES, peerIdentities(req)) } : {}),
     // Outermost first: the call gets its request id; errors get their ErrorDetail; overload is refused before any work; then who is calling; then the request's rules.
     interceptors: [
       requestIdInterceptor(),
