@@ -1,8 +1,9 @@
 import { JuspayNotFoundError, isJuspayError, parseWebhookEnvelope } from "@payments/juspay";
-import { findMandate, findNotification } from "../../db/mandates-repository.js";
+import { findMandate } from "../../db/mandates-repository.js";
 import { findOrder } from "../../db/orders-repository.js";
 import type { WebhookEventRow } from "../../db/webhook-events-repository.js";
 import type { AppContext } from "../context.js";
+import { AppError } from "../errors.js";
 import { applyMandate, type MandateOwner } from "../mandates/apply-mandate.js";
 import { refreshNotification } from "../mandates/notifications/refresh-notification.js";
 import { MAX_WEBHOOK_BODY_BYTES } from "./ingest-webhook.js";
@@ -45,10 +46,14 @@ async function ownerOf(ctx: AppContext, mandateId: string, registrationOrderId: 
 export async function processNotificationEvent(ctx: AppContext, event: WebhookEventRow, signal: AbortSignal): Promise<SubjectOutcome> {
   const parsed = parseWebhookEnvelope(Buffer.from(event.body), { maxBytes: MAX_WEBHOOK_BODY_BYTES });
   const notificationId = parsed.ok ? parsed.value.notificationReferenceId : null;
-  if (notificationId === null || (await findNotification(ctx.db, notificationId)) === undefined) {
-    return { state: "UNMATCHED", reason: UNMATCHED_NO_NOTIFICATION };
+  if (notificationId === null) return { state: "UNMATCHED", reason: UNMATCHED_NO_NOTIFICATION };
+  let refreshed;
+  try {
+    refreshed = await refreshNotification(ctx, notificationId, { signal });
+  } catch (err) {
+    if (err instanceof AppError && err.kind === "not_found") return { state: "UNMATCHED", reason: UNMATCHED_NO_NOTIFICATION };
+    throw err;
   }
-  const refreshed = await refreshNotification(ctx, notificationId, { signal });
   if (refreshed.stale !== null) return { state: "FAILED", reason: `notification status could not be read from Juspay (${refreshed.stale})` };
   if (refreshed.unknownAtJuspay) return { state: "FAILED", reason: "Juspay does not show the notification yet" };
   return { state: "PROCESSED", detail: { notificationStatus: refreshed.notification.status } };

@@ -85,7 +85,8 @@ async function readBack(ctx: AppContext, order: OrderRow, refusal: JuspayError |
   }
 }
 
-async function recordHeld(ctx: AppContext, orderId: string): Promise<void> {
+/** Juspay has shown it holds the debit order: from now on it is never resent. */
+export async function recordHeld(ctx: AppContext, orderId: string): Promise<void> {
   await ctx.db.updateTable("mandate_executions").set({ acknowledged: true }).where("order_id", "=", orderId).execute();
 }
 

@@ -8,7 +8,7 @@ import { JobSnooze, type JobHandler } from "../../../jobs/worker.js";
 import type { AppContext } from "../../context.js";
 import { applyOrderStatus } from "../../orders/apply-order-status.js";
 import { enqueueOrderSync } from "../../orders/order-sync-job.js";
-import { deliverDebit } from "./execute-mandate.js";
+import { deliverDebit, recordHeld } from "./execute-mandate.js";
 
 // Makes sure Juspay holds a debit order: while Juspay has not acknowledged
 // it, reads its order status; an order Juspay does not know (the request was
@@ -27,7 +27,7 @@ export function executionSyncJob(ctx: AppContext): JobHandler {
     const ageMs = Date.now() - execution.created_at.getTime();
     try {
       const reported = await ctx.juspay.orders.status(orderId, { signal, routingId: order.customer_id });
-      await ctx.db.updateTable("mandate_executions").set({ acknowledged: true }).where("order_id", "=", orderId).execute();
+      await recordHeld(ctx, orderId);
       await applyOrderStatus(ctx, reported);
       return enqueueOrderSync(ctx.db, ctx, orderId);
     } catch (err) {
