@@ -1,5 +1,6 @@
 import { scrapeEventLoopDelayP99Ms } from "./measure/event-loop.js";
 import { sampleProcess } from "./measure/process-stats.js";
+import { sampleSystemCpu } from "./measure/system-cpu.js";
 import { startBenchStack, type BenchStack } from "./stack/bench-stack.js";
 
 // What benchmarks share within one run: one stack (started on first use, so
@@ -12,7 +13,11 @@ export interface ServicePhase {
   seconds: number;
   peakRssBytes: number;
   eventLoopP99Ms: number;
+  /** CPU seconds: the service process (main thread and its thread pool), and PostgreSQL. */
   cpuSeconds: number;
+  postgresCpuSeconds: number;
+  /** Share of the machine's cores that was busy, 0..1. */
+  machineBusy: number;
 }
 
 export class BenchContext {
@@ -35,13 +40,15 @@ export class BenchContext {
     const stack = await this.stack();
     await scrapeEventLoopDelayP99Ms(stack.metricsUrl); // resets the delay histogram
     const sampler = sampleProcess(stack.servicePid);
+    const system = sampleSystemCpu();
     const started = performance.now();
     try {
       return await measured();
     } finally {
       const { peakRssBytes, cpuSeconds } = sampler.stop();
+      const { postgresSeconds: postgresCpuSeconds, machineBusy } = system.stop();
       const eventLoopP99Ms = await scrapeEventLoopDelayP99Ms(stack.metricsUrl).catch(() => Number.NaN);
-      this.servicePhases.push({ benchmark, phase, seconds: (performance.now() - started) / 1000, peakRssBytes, eventLoopP99Ms, cpuSeconds });
+      this.servicePhases.push({ benchmark, phase, seconds: (performance.now() - started) / 1000, peakRssBytes, eventLoopP99Ms, cpuSeconds, postgresCpuSeconds, machineBusy });
     }
   }
 

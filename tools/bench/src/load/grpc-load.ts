@@ -41,6 +41,8 @@ export interface GrpcLoadResult {
   okPerSecond: number;
   /** Of successful calls; open loop: from when each call was due. */
   latency: LatencySummary;
+  /** CPU seconds the load process itself used over the counted part (it shares the machine's cores). */
+  cpuSeconds: number;
 }
 
 const identity = (bytes: Buffer) => bytes;
@@ -78,11 +80,13 @@ export async function runGrpcLoad(spec: GrpcLoadSpec): Promise<GrpcLoadResult> {
       }
     };
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const stopAt = Date.now() + spec.maxDurationMs;
     if (spec.ratePerSecond === undefined) await runClosedLoop(measured, spec.concurrency, call, record, stopAt);
     else await runOpenLoop(measured, spec.ratePerSecond, spec.concurrency, call, record, stopAt);
     const durationMs = performance.now() - started;
-    return { warmupOk, completed, ok: latencies.length, errors, ...(firstError !== undefined && { firstError }), durationMs, okPerSecond: (latencies.length * 1000) / durationMs, latency: summarize(latencies) };
+    const cpu = process.cpuUsage(cpuBefore);
+    return { warmupOk, completed, ok: latencies.length, errors, ...(firstError !== undefined && { firstError }), durationMs, okPerSecond: (latencies.length * 1000) / durationMs, latency: summarize(latencies), cpuSeconds: (cpu.user + cpu.system) / 1e6 };
   } finally {
     client.close();
   }

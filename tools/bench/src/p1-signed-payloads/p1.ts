@@ -4,6 +4,8 @@ import type { Benchmark } from "../benchmark.js";
 import { runGrpcLoadProcess } from "../load/load-process.js";
 import type { GrpcLoadResult } from "../load/grpc-load.js";
 import { fmt, type BenchmarkReport } from "../report/bench-report.js";
+import type { ServicePhase } from "../bench-context.js";
+import { cpuPerCallTable } from "../report/cpu-per-call.js";
 import { callService } from "../stack/connect-call.js";
 import { nodeSignRate } from "./node-sign-rate.js";
 import { opensslSignRate } from "./openssl-speed.js";
@@ -46,7 +48,7 @@ export const p1: Benchmark = {
     const node = await nodeSignRate(cores, signedBytes, BASELINE_SECONDS * 1000);
     const baseline = Math.max(openssl, node);
 
-    const runs: { concurrency: number; result: GrpcLoadResult }[] = [];
+    const runs: { concurrency: number; result: GrpcLoadResult; phase: ServicePhase }[] = [];
     for (const [i, concurrency] of CONCURRENCY.entries()) {
       ctx.progress("p1", `CreateProcessPayload over gRPC, ${concurrency} in flight, ${RUN_MS / 1000} s`);
       const result = await ctx.measureService("p1", `CreateProcessPayload, ${concurrency} in flight`, () =>
@@ -61,7 +63,7 @@ export const p1: Benchmark = {
           deadlineMs: 10_000,
         }),
       );
-      runs.push({ concurrency, result });
+      runs.push({ concurrency, result, phase: ctx.servicePhases.at(-1)! });
     }
     const rowsWritten = await countOrders(stack.database.url, "p1r");
     const okTotal = runs.reduce((sum, run) => sum + run.result.ok + run.result.warmupOk, 0);
@@ -93,6 +95,7 @@ export const p1: Benchmark = {
             fmt.ms(result.latency.p99Ms),
           ]),
         },
+        cpuPerCallTable(runs.map(({ concurrency, result, phase }) => ({ label: `${concurrency} in flight`, result, phase }))),
       ],
       verdicts: [
         { target: `payloads/s ≥ ${fmt.percent(TARGET)} of raw signing (${fmt.rate(baseline)}/s)`, measured: `${fmt.rate(best)}/s = ${fmt.percent(ratio)}`, met: ratio >= TARGET },

@@ -1,21 +1,18 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { cpus, release, totalmem } from "node:os";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 
 // Where and with what a run measured: printed above each section, since
 // figures mean nothing without the machine, the versions and the date.
 
-const require = createRequire(import.meta.url);
-
-function packageVersion(name: string, from: string): string {
-  try {
-    const resolved = require.resolve(`${name}/package.json`, { paths: [from] });
-    return (JSON.parse(readFileSync(resolved, "utf8")) as { version: string }).version;
-  } catch {
-    return "?";
+/** The version installed for `from` (its own node_modules first, then the hoisted one; exports maps may hide package.json from require). */
+function packageVersion(name: string, from: string, repoRoot: string): string {
+  for (const dir of [from, repoRoot]) {
+    const manifest = join(dir, "node_modules", name, "package.json");
+    if (existsSync(manifest)) return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
   }
+  return "?";
 }
 
 function command(file: string, args: string[], cwd?: string): string {
@@ -35,10 +32,10 @@ export function describeMachine(repoRoot: string, postgresVersion: string): stri
     `Node ${process.version}`,
     `PostgreSQL ${postgresVersion}`,
     `${command("openssl", ["version"]).split(" ").slice(0, 2).join(" ")} (Node's: ${process.versions.openssl})`,
-    `connect-node ${packageVersion("@connectrpc/connect-node", serviceDir)}`,
-    `grpc-js ${packageVersion("@grpc/grpc-js", serviceDir)}`,
-    `pg ${packageVersion("pg", serviceDir)}`,
-    `kysely ${packageVersion("kysely", serviceDir)}`,
+    `connect-node ${packageVersion("@connectrpc/connect-node", serviceDir, repoRoot)}`,
+    `grpc-js ${packageVersion("@grpc/grpc-js", serviceDir, repoRoot)}`,
+    `pg ${packageVersion("pg", serviceDir, repoRoot)}`,
+    `kysely ${packageVersion("kysely", serviceDir, repoRoot)}`,
   ];
   const date = new Date().toISOString().replace(/:\d\d\.\d+Z$/, "Z");
   return `Measured ${date} at commit ${commit}${dirty} on ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}; ${versions.join(", ")}.`;

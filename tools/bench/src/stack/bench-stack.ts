@@ -86,9 +86,11 @@ export async function startBenchStack(runDir: string): Promise<BenchStack> {
         { id: "bench-bridge", scopes: ["webhooks.ingest"], token_sha256: [sha256(bridgeToken)], rate_limit: unlimited },
       ],
     };
+    // BENCH_CPU_PROF=1: the service writes a V8 CPU profile when it stops (summarize it with `npm run bench:profile -- <file>`).
+    const profileArgs = process.env.BENCH_CPU_PROF === "1" ? ["--cpu-prof", `--cpu-prof-dir=${join(runDir, "profiles")}`] : [];
     const service = await startStackProcess({
       name: "payments",
-      args: ["--enable-source-maps", "dist/main.js"],
+      args: [...profileArgs, "--enable-source-maps", "dist/main.js"],
       cwd: join(repoRoot, "services/payments"),
       env: {
         PATH: process.env.PATH ?? "",
