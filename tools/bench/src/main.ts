@@ -7,6 +7,7 @@ import { p1 } from "./p1-signed-payloads/p1.js";
 import { p2 } from "./p2-reads/p2.js";
 import { p3 } from "./p3-webhooks/p3.js";
 import { p4 } from "./p4-pass-through/p4.js";
+import { p5 } from "./p5-memory/p5.js";
 import { updateBenchmarksDoc } from "./report/benchmarks-doc.js";
 import { describeMachine } from "./report/machine.js";
 import { renderMarkdown, renderText } from "./report/render.js";
@@ -17,7 +18,7 @@ import { repoRoot } from "./stack/bench-stack.js";
 // measure the compiled code the image runs), prints each table as it is
 // measured and writes docs/benchmarks.md at the end of each benchmark.
 
-const BENCHMARKS: Benchmark[] = [p1, p2, p3, p4];
+const BENCHMARKS: Benchmark[] = [p1, p2, p3, p4, p5];
 
 function selected(args: string[]): Benchmark[] {
   const unknown = args.filter((id) => !BENCHMARKS.some((b) => b.id === id.toLowerCase()));
@@ -34,8 +35,13 @@ const benchmarks = selected(process.argv.slice(2));
 const started = performance.now();
 const runDir = join(repoRoot, ".data", "bench", new Date().toISOString().replace(/[:.]/g, "-"));
 mkdirSync(runDir, { recursive: true });
-process.stderr.write(`building (tsc -b)…\n`);
-execFileSync(join(repoRoot, "node_modules/.bin/tsc"), ["-b"], { cwd: repoRoot, stdio: "inherit" });
+process.stderr.write(`building the service and the bridge (tsc -b)…\n`);
+try {
+  execFileSync(join(repoRoot, "node_modules/.bin/tsc"), ["-b", "services/payments", "services/webhook-bridge"], { cwd: repoRoot, stdio: "inherit" });
+} catch {
+  process.stderr.write("the build failed (above); nothing was measured\n");
+  process.exit(1);
+}
 
 const ctx = new BenchContext(runDir);
 let interrupted = false;
