@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable, type Transaction } from "kysely";
+import { enqueueForEachRow, type EnqueueOptions } from "../jobs/queue.js";
 import type { DatabaseSchema, WebhookEventsTable, WebhookEventStateName } from "./schema.js";
 
 // Queries on stored webhook events shared by ingest, processing, listing and
@@ -22,27 +23,23 @@ export interface NewWebhookEvent {
 export type InsertOutcome = { inserted: true; row: WebhookEventRow } | { inserted: false; row: WebhookEventRow };
 
 /**
- * Inserts the event, or counts one more delivery of the event already stored
- * under its dedup key. A concurrent first delivery makes our insert wait for
- * its commit (ON CONFLICT), so exactly one caller sees `inserted`.
+ * Inserts the event together with its processing job (one statement, so one
+ * round trip and one commit, and never an event without its job), or counts
+ * one more delivery of the event already stored under its dedup key. A
+ * concurrent first delivery makes our insert wait for its commit (ON
+ * CONFLICT), so exactly one caller sees `inserted`.
  */
-export async function insertOrCountDelivery(db: Db, event: NewWebhookEvent): Promise<InsertOutcome> {
-  const inserted = await db
-    .insertInto("webhook_events")
-    .values({
-      event_id: event.eventId,
-      dedup_key: event.dedupKey,
-      juspay_event_id: event.juspayEventId,
-      event_name: event.eventName,
-      order_id: event.orderId,
-      mandate_id: event.mandateId,
-      body: event.body,
-      juspay_create_time: event.juspayCreateTime,
-      receive_time: event.receiveTime ?? sql<Date>`now()`,
-    })
-    .onConflict((oc) => oc.column("dedup_key").doNothing())
-    .returningAll()
-    .executeTakeFirst();
+export async function insertOrCountDelivery(db: Db, event: NewWebhookEvent, processing: (eventId: string) => EnqueueOptions): Promise<InsertOutcome> {
+  const { rows } = await sql<WebhookEventRow>`
+    with inserted as (
+      insert into webhook_events (event_id, dedup_key, juspay_event_id, event_name, order_id, mandate_id, body, juspay_create_time, receive_time)
+      values (${event.eventId}, ${event.dedupKey}, ${event.juspayEventId}, ${event.eventName}, ${event.orderId}, ${event.mandateId},
+        ${event.body}, ${event.juspayCreateTime}, coalesce(${event.receiveTime}::timestamptz, now()))
+      on conflict (dedup_key) do nothing
+      returning *
+    ), job as (${enqueueForEachRow("inserted", processing(event.eventId))})
+    select * from inserted`.execute(db);
+  const inserted = rows[0];
   if (inserted !== undefined) return { inserted: true, row: inserted };
   const counted = await db
     .updateTable("webhook_events")

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable, type Transaction } from "kysely";
+import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from "kysely";
 import type { DatabaseSchema, JobState, JobsTable } from "../db/schema.js";
 import { withCausingRequestId } from "../observability/request-context.js";
 
@@ -31,20 +31,12 @@ export interface EnqueueOptions {
  * the live job already holding `uniqueKey`.
  */
 export async function enqueue(db: Db, options: EnqueueOptions): Promise<bigint> {
-  // The request that caused the job goes with it: the job's logs carry its id.
-  const payload = JSON.stringify(withCausingRequestId(options.payload ?? {}));
+  const values = jobValues(options);
   // A unique job can finish between our conflict and our select: try again.
   for (let tries = 0; tries < 5; tries++) {
     const inserted = await db
       .insertInto("jobs")
-      .values({
-        kind: options.kind,
-        payload,
-        state: "available",
-        run_at: options.runAt ?? sql<Date>`now() + ${options.delayMs ?? 0}::double precision * interval '1 millisecond'`,
-        max_attempts: options.maxAttempts ?? 25,
-        unique_key: options.uniqueKey ?? null,
-      })
+      .values(values)
       // The index predicate must be repeated for Postgres to pick the partial index.
       .onConflict((oc) => oc.column("unique_key").where(sql.ref("state"), "not in", FINAL_STATES).doNothing())
       .returning("id")
@@ -59,6 +51,33 @@ export async function enqueue(db: Db, options: EnqueueOptions): Promise<bigint> 
     if (existing !== undefined) return existing.id;
   }
   throw new Error(`enqueue ${options.kind}: unique key ${options.uniqueKey ?? ""} kept conflicting`);
+}
+
+/** The columns of a new job, as enqueue() and enqueueForEachRow() write them. */
+function jobValues(options: EnqueueOptions) {
+  return {
+    kind: options.kind,
+    // The request that caused the job goes with it: the job's logs carry its id.
+    payload: JSON.stringify(withCausingRequestId(options.payload ?? {})),
+    state: "available" as const,
+    run_at: options.runAt ?? sql<Date>`now() + ${options.delayMs ?? 0}::double precision * interval '1 millisecond'`,
+    max_attempts: options.maxAttempts ?? 25,
+    unique_key: options.uniqueKey ?? null,
+  };
+}
+
+/**
+ * enqueue() as a clause of a larger statement: `insert into jobs ... select
+ * ... from <source>`, one job per row of the statement's CTE `source` (so
+ * none when that CTE inserted nothing). One autocommitted statement then
+ * writes a business row and its job together, in one round trip. A live job
+ * already holding `uniqueKey` is kept, as with enqueue().
+ */
+export function enqueueForEachRow(source: string, options: EnqueueOptions): RawBuilder<unknown> {
+  const v = jobValues(options);
+  return sql`insert into jobs (kind, payload, state, run_at, max_attempts, unique_key)
+    select ${v.kind}, ${v.payload}::jsonb, ${v.state}, (${v.run_at})::timestamptz, ${v.max_attempts}::int, ${v.unique_key}::text from ${sql.table(source)}
+    on conflict (unique_key) where state not in ${FINAL_STATES} do nothing`;
 }
 
 /**

@@ -3,12 +3,12 @@ import { parseWebhookEnvelope } from "@payments/juspay";
 import type { WebhookEventStateName } from "../../db/schema.js";
 import { insertOrCountDelivery } from "../../db/webhook-events-repository.js";
 import { JOB_KINDS, type WebhookProcessPayload } from "../../jobs/kinds.js";
-import { enqueue } from "../../jobs/queue.js";
 import type { AppContext } from "../context.js";
 import { recordDeadLetter } from "./dead-letters.js";
 
 // IngestJuspayWebhook: store the raw webhook durably and deduplicated, and
-// enqueue its processing in the same transaction, then answer. The bridge
+// enqueue its processing in the same statement (one round trip, one commit:
+// tools/bench P3), then answer. The bridge
 // tells Juspay 200 only after this returns, so a stored event always has a
 // processing job and an acknowledged event is never lost (criteria 28, 29).
 // Nothing in the body is trusted for money here: the ids only route the
@@ -44,8 +44,9 @@ export async function ingestWebhook(ctx: AppContext, input: IngestInput): Promis
   }
 
   const envelope = parsed.value;
-  const outcome = await ctx.db.transaction().execute(async (trx) => {
-    const stored = await insertOrCountDelivery(trx, {
+  const outcome = await insertOrCountDelivery(
+    ctx.db,
+    {
       eventId: newWebhookEventId(),
       dedupKey: envelope.dedupKey,
       juspayEventId: envelope.eventId,
@@ -55,13 +56,9 @@ export async function ingestWebhook(ctx: AppContext, input: IngestInput): Promis
       body,
       juspayCreateTime: envelope.dateCreated,
       receiveTime: input.receiveTime,
-    });
-    if (stored.inserted) {
-      const payload: WebhookProcessPayload = { eventId: stored.row.event_id };
-      await enqueue(trx, { kind: JOB_KINDS.webhookProcess, payload, uniqueKey: webhookProcessKey(stored.row.event_id) });
-    }
-    return stored;
-  });
+    },
+    (eventId) => ({ kind: JOB_KINDS.webhookProcess, payload: { eventId } satisfies WebhookProcessPayload, uniqueKey: webhookProcessKey(eventId) }),
+  );
   if (outcome.inserted) ctx.wakeJobs();
   const row = outcome.row;
   ctx.logger.info(
