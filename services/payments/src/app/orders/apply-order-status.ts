@@ -1,6 +1,6 @@
 import { UNKNOWN, type JuspayMandate, type JuspayOrder, type JuspayRefund } from "@payments/juspay";
 import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
-import type { Transaction, Updateable } from "kysely";
+import { sql, type Transaction, type Updateable } from "kysely";
 import { lockOrder, refundsOfOrder, type OrderRow, type RefundRow } from "../../db/orders-repository.js";
 import type { DatabaseSchema, OrdersTable, RefundsTable } from "../../db/schema.js";
 import { integrityIssue } from "../../domain/integrity.js";
@@ -29,7 +29,15 @@ export interface AppliedOrderState extends OrderState {
 }
 
 export async function applyOrderStatus(ctx: AppContext, reported: JuspayOrder): Promise<AppliedOrderState> {
-  const result = await ctx.db.transaction().execute((trx) => applyInTransaction(ctx, trx, reported));
+  const result = await ctx.db.transaction().execute(async (trx) => {
+    const applied = await applyInTransaction(ctx, trx, reported);
+    // Only last_synced_at moved: this commit need not wait for the disk (a
+    // crash loses a sync time, which the next read writes again). That takes a
+    // flush (0.3–1.2 ms) off every refreshing read of an unchanged order
+    // (tools/bench P4). Only here, where the transaction is ours alone.
+    if (!applied.changed && reported.mandate === null) await sql`set local synchronous_commit = off`.execute(trx);
+    return applied;
+  });
   if (result.changed) ctx.orderChanges.published(result.order.order_id);
   return result;
 }

@@ -14,5 +14,5 @@ export async function getOrderStatus(ctx: AppContext, orderId: string, budget: C
   const row = await findOrder(ctx.db, orderId);
   if (row === undefined) throw new AppError("not_found", ErrorReason.NOT_FOUND, `order ${orderId} not found`);
   if (isTerminalOrder(row)) return { order: row, refunds: await refundsOfOrder(ctx.db, orderId), stale: null };
-  return refreshOrder(ctx, orderId, budget);
+  return refreshOrder(ctx, orderId, budget, row);
 }

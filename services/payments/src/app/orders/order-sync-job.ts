@@ -33,7 +33,7 @@ export function orderSyncJob(ctx: AppContext): JobHandler {
       ctx.logger.info({ orderId, status: row.status }, "order sync stopped: order too old to poll (webhooks still apply)");
       return;
     }
-    const refreshed = await refreshOrder(ctx, orderId, { signal });
+    const refreshed = await refreshOrder(ctx, orderId, { signal }, row);
     if (isTerminalOrder(refreshed.order)) return;
     throw new JobSnooze(nextSyncDelayMs(ageMs, ctx.settings.orderSyncDelayMs, ctx.settings.syncMaxIntervalMs));
   };

@@ -1,6 +1,6 @@
 import { JuspayNotFoundError, isJuspayError, type JuspayError } from "@payments/juspay";
 import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
-import { findOrder, refundsOfOrder } from "../../db/orders-repository.js";
+import { findOrder, refundsOfOrder, type OrderRow } from "../../db/orders-repository.js";
 import type { AppContext } from "../context.js";
 import { AppError } from "../errors.js";
 import type { CallBudget } from "../ports.js";
@@ -17,8 +17,9 @@ export interface RefreshedOrder extends OrderState {
   stale: StaleReason | null;
 }
 
-export async function refreshOrder(ctx: AppContext, orderId: string, budget: CallBudget): Promise<RefreshedOrder> {
-  const row = await findOrder(ctx.db, orderId);
+/** `known`: the row the caller has just read, so it is not read twice (it routes the call and is the stale answer). */
+export async function refreshOrder(ctx: AppContext, orderId: string, budget: CallBudget, known?: OrderRow): Promise<RefreshedOrder> {
+  const row = known ?? (await findOrder(ctx.db, orderId));
   if (row === undefined) throw new AppError("not_found", ErrorReason.NOT_FOUND, `order ${orderId} not found`);
   try {
     const reported = await ctx.juspay.orders.status(orderId, { signal: budget.signal, deadline: budget.deadline, routingId: row.customer_id });

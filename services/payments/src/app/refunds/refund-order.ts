@@ -34,7 +34,7 @@ export async function refundOrder(ctx: AppContext, request: RefundRequest, budge
 
   const order = await findOrder(ctx.db, request.orderId);
   if (order === undefined) throw new AppError("not_found", ErrorReason.NOT_FOUND, `order ${request.orderId} not found`);
-  if (!isTerminalOrderStatus(order.status)) await refreshOrder(ctx, request.orderId, budget);
+  if (!isTerminalOrderStatus(order.status)) await refreshOrder(ctx, request.orderId, budget, order);
 
   const prepared = await ctx.db.transaction().execute((trx) => prepareRefund(ctx, trx, ref, request));
   if (prepared.kind === "replay") return replay(ctx, prepared.refundId, prepared.response);
