@@ -89,6 +89,22 @@ describe("one-port server", () => {
     expect(server!.inFlight()).toBe(0);
   });
 
+  it("closes an idle HTTP/1.1 keep-alive connection at once instead of waiting out the grace period", async () => {
+    const { port } = await serve(echoVersion);
+    const agent = new http.Agent({ keepAlive: true });
+    const body = await new Promise<string>((resolve, reject) => {
+      http.get({ host: "127.0.0.1", port, agent }, (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => (text += c.toString()));
+        res.on("end", () => resolve(text));
+      }).on("error", reject);
+    });
+    expect(body).toBe("HTTP/1.1");
+    // The socket stays open in the agent's pool; a 60 s grace would outlive the test's timeout.
+    await server!.close(60_000);
+    agent.destroy();
+  }, 10_000);
+
   it("cuts requests still running when the grace period ends", async () => {
     const { port } = await serve(() => {
       /* never answers */

@@ -40,7 +40,23 @@ export function createOnePortServer(handler: NodeHandlerFn): OnePortServer {
     handler(req, res);
   };
 
-  const h1 = http.createServer(tracked);
+  // HTTP/1.1 sockets and their requests in flight. h1 never listens itself,
+  // so its closeIdleConnections() knows none of them: without this, one idle
+  // keep-alive client held every shutdown for the whole grace period.
+  const h1Busy = new Map<net.Socket, number>();
+  let closing = false;
+  const endIfIdle = (socket: net.Socket) => {
+    if (closing && h1Busy.get(socket) === 0) socket.end();
+  };
+  const h1 = http.createServer((req, res) => {
+    const socket = req.socket;
+    h1Busy.set(socket, (h1Busy.get(socket) ?? 0) + 1);
+    res.once("close", () => {
+      h1Busy.set(socket, (h1Busy.get(socket) ?? 1) - 1);
+      endIfIdle(socket);
+    });
+    tracked(req, res);
+  });
   h1.keepAliveTimeout = 65_000;
   const h2 = http2.createServer({}, tracked);
   const sessions = new Set<http2.ServerHttp2Session>();
@@ -67,6 +83,10 @@ export function createOnePortServer(handler: NodeHandlerFn): OnePortServer {
       socket.off("readable", route);
       socket.setTimeout(0);
       socket.unshift(head);
+      if (!couldBeHttp2) {
+        h1Busy.set(socket, 0);
+        socket.once("close", () => h1Busy.delete(socket));
+      }
       (couldBeHttp2 ? h2 : h1).emit("connection", socket);
     });
     socket.on("error", () => socket.destroy());
@@ -90,7 +110,8 @@ export function createOnePortServer(handler: NodeHandlerFn): OnePortServer {
       // GOAWAY: an HTTP/2 session closes by itself once its streams finish
       // and their last frames are flushed.
       for (const session of sessions) session.close();
-      h1.closeIdleConnections();
+      closing = true;
+      for (const socket of h1Busy.keys()) endIfIdle(socket);
       await withDeadline(
         new Promise<void>((resolve) => {
           if (active === 0) resolve();
@@ -98,11 +119,8 @@ export function createOnePortServer(handler: NodeHandlerFn): OnePortServer {
         }),
         until,
       );
-      // HTTP/1.1 sockets that just finished their last response are idle now.
-      h1.closeIdleConnections();
       await withDeadline(allClosed, until);
       // Grace is over: cut whatever is left.
-      h1.closeAllConnections();
       for (const session of sessions) session.destroy();
       for (const socket of sockets) socket.destroy();
       await allClosed;
