@@ -1,13 +1,6 @@
-import { runGrpcLoad, type GrpcLoadSpec } from "./grpc-load.js";
+import { runGrpcLoad } from "./grpc-load.js";
+import { serveLoad } from "./load-main.js";
 
-// Entry point of a load process: a spec as JSON in argv[2], the result as
-// one JSON line on stdout. Runs apart from the benchmark's process, as the
-// issue asks (load from a second process).
-
-const spec = JSON.parse(process.argv[2] ?? "null") as GrpcLoadSpec | null;
-if (spec === null) {
-  process.stderr.write("usage: grpc-load-main.ts '<GrpcLoadSpec as JSON>'\n");
-  process.exit(2);
-}
-const result = await runGrpcLoad(spec);
-process.stdout.write(`${JSON.stringify(result)}\n`);
+// Entry point of a gRPC load process (see serveLoad): the load runs apart
+// from the benchmark's process, as the issue asks (load from a second process).
+await serveLoad("grpc-load-main.ts", runGrpcLoad);

@@ -1,5 +1,5 @@
 import * as grpc from "@grpc/grpc-js";
-import { summarize, type LatencySummary } from "../measure/latency.js";
+import { OutcomeRecorder, type CallOutcomes } from "./call-outcomes.js";
 import { METHOD_OF_PLAN, requestEncoder, type RequestPlan } from "./request-plans.js";
 
 // Unary gRPC load from @grpc/grpc-js with pre-encoded requests (raw bytes in
@@ -26,21 +26,10 @@ export interface GrpcLoadSpec {
   deadlineMs: number;
 }
 
-export interface GrpcLoadResult {
-  /** Warm-up calls that succeeded (not counted below; they did write what they write). */
+/** Errors are by gRPC status name; open loop latencies count from when each call was due. */
+export interface GrpcLoadResult extends CallOutcomes {
+  /** Warm-up calls that succeeded (not counted; they did write what they write). */
   warmupOk: number;
-  /** Calls counted (after the warm-up). */
-  completed: number;
-  ok: number;
-  /** Failed calls by gRPC status name. */
-  errors: Record<string, number>;
-  /** One failure's message, to say why without a log. */
-  firstError?: string;
-  durationMs: number;
-  /** Successful calls per second over the counted part. */
-  okPerSecond: number;
-  /** Of successful calls; open loop: from when each call was due. */
-  latency: LatencySummary;
   /** CPU seconds the load process itself used over the counted part (it shares the machine's cores). */
   cpuSeconds: number;
 }
@@ -66,27 +55,18 @@ export async function runGrpcLoad(spec: GrpcLoadSpec): Promise<GrpcLoadResult> {
     let warmupOk = 0;
     await runClosedLoop(requests.slice(0, spec.warmupRequests), Math.min(spec.concurrency, 16), call, (err) => void (err === null && warmupOk++), Date.now() + spec.maxDurationMs);
     const measured = requests.slice(spec.warmupRequests);
-    const latencies: number[] = [];
-    const errors: Record<string, number> = {};
-    let firstError: string | undefined;
-    let completed = 0;
+    const recorder = new OutcomeRecorder();
     const record = (err: grpc.ServiceError | null, startedAt: number) => {
-      completed++;
-      if (err === null) latencies.push(performance.now() - startedAt);
-      else {
-        const name = grpc.status[err.code] ?? String(err.code);
-        errors[name] = (errors[name] ?? 0) + 1;
-        firstError ??= `${name}: ${err.details}`;
-      }
+      if (err === null) return recorder.succeeded(performance.now() - startedAt);
+      const name = grpc.status[err.code] ?? String(err.code);
+      recorder.failed(name, `${name}: ${err.details}`);
     };
-    const started = performance.now();
     const cpuBefore = process.cpuUsage();
     const stopAt = Date.now() + spec.maxDurationMs;
     if (spec.ratePerSecond === undefined) await runClosedLoop(measured, spec.concurrency, call, record, stopAt);
     else await runOpenLoop(measured, spec.ratePerSecond, spec.concurrency, call, record, stopAt);
-    const durationMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
-    return { warmupOk, completed, ok: latencies.length, errors, ...(firstError !== undefined && { firstError }), durationMs, okPerSecond: (latencies.length * 1000) / durationMs, latency: summarize(latencies), cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+    return { warmupOk, ...recorder.outcomes(), cpuSeconds: (cpu.user + cpu.system) / 1e6 };
   } finally {
     client.close();
   }

@@ -1,5 +1,4 @@
 import { availableParallelism } from "node:os";
-import pg from "pg";
 import type { Benchmark } from "../benchmark.js";
 import { runGrpcLoadProcess } from "../load/load-process.js";
 import type { GrpcLoadResult } from "../load/grpc-load.js";
@@ -7,6 +6,7 @@ import { fmt, type BenchmarkReport } from "../report/bench-report.js";
 import type { ServicePhase } from "../bench-context.js";
 import { cpuPerCallTable } from "../report/cpu-per-call.js";
 import { callService } from "../stack/connect-call.js";
+import { countOrdersWithPrefix } from "../stack/database-client.js";
 import { nodeSignRate } from "./node-sign-rate.js";
 import { opensslSignRate } from "./openssl-speed.js";
 
@@ -65,7 +65,7 @@ export const p1: Benchmark = {
       );
       runs.push({ concurrency, result, phase: ctx.servicePhases.at(-1)! });
     }
-    const rowsWritten = await countOrders(stack.database.url, "p1r");
+    const rowsWritten = await countOrdersWithPrefix(stack.database.url, "p1r");
     const okTotal = runs.reduce((sum, run) => sum + run.result.ok + run.result.warmupOk, 0);
     const best = Math.max(...runs.map((run) => run.result.okPerSecond));
     const ratio = best / baseline;
@@ -109,17 +109,6 @@ export const p1: Benchmark = {
 function errorText(result: GrpcLoadResult): string {
   const entries = Object.entries(result.errors);
   return entries.length === 0 ? "0" : entries.map(([code, n]) => `${n} ${code}`).join(", ");
-}
-
-async function countOrders(url: string, prefix: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ n: string }>("select count(*) as n from orders where order_id like $1", [`${prefix}%`]);
-    return Number(rows[0]!.n);
-  } finally {
-    await client.end();
-  }
 }
 
 /** What a miss is up against, from this run's figures: signing's share of a payload's CPU, and the ceiling the shared cores set. */

@@ -8,10 +8,11 @@ import { sampleProcess } from "../measure/process-stats.js";
 import { sampleSystemCpu } from "../measure/system-cpu.js";
 import type { BenchmarkReport } from "../report/bench-report.js";
 import type { BenchStack } from "../stack/bench-stack.js";
+import { countOrdersWithPrefix } from "../stack/database-client.js";
 import { startBareServer, type BareServerKind } from "./bare-servers.js";
 import { p2Report, type P2Run } from "./p2-report.js";
 import { readSampleOrder } from "./sample-order.js";
-import { countSeededOrders, ORDER_PREFIX, seedOrders, type SeedResult } from "./seed-orders.js";
+import { ORDER_PREFIX, seedOrders, type SeedResult } from "./seed-orders.js";
 
 // P2: GetOrderStatus for terminal (CHARGED) orders, answered from Postgres,
 // against the fastest bare Node gRPC server answering a message of the same
@@ -111,7 +112,7 @@ export const p2: Benchmark = {
       runs.push(await measureService(ctx, stack, orders, "half-bare", { concurrency: OPEN_LOOP_MAX_IN_FLIGHT, ratePerSecond: halfBareLoad }));
       runs.push(await measureService(ctx, stack, orders, "half-service", { concurrency: OPEN_LOOP_MAX_IN_FLIGHT, ratePerSecond: halfServiceLoad }));
     }
-    const seededRows = await countSeededOrders(stack.database.url);
+    const seededRows = await countOrdersWithPrefix(stack.database.url, ORDER_PREFIX);
 
     return p2Report({
       title: this.title,

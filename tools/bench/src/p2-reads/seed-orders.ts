@@ -80,14 +80,3 @@ export async function seedOrders(databaseUrl: string, merchantId: string, from: 
     await Promise.all(clients.map((client) => client.end()));
   }
 }
-
-export async function countSeededOrders(databaseUrl: string): Promise<number> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ n: string }>("select count(*) as n from orders where order_id like $1", [`${ORDER_PREFIX}%`]);
-    return Number(rows[0]!.n);
-  } finally {
-    await client.end();
-  }
-}

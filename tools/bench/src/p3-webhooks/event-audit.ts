@@ -1,4 +1,4 @@
-import pg from "pg";
+import { withClient } from "../stack/database-client.js";
 import { benchEventId, eventIdPrefix } from "./webhook-body.js";
 
 // After P3's webhook runs: which events answered 200 are not in the
@@ -22,16 +22,6 @@ export interface PhaseAudit {
   storedNotAcknowledged: number;
   /** Extra deliveries counted on stored events. */
   duplicates: number;
-}
-
-export async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
 }
 
 export async function auditAcknowledged(url: string, phases: AcknowledgedPhase[]): Promise<PhaseAudit[]> {

@@ -3,7 +3,8 @@ import { runLoadProcess } from "../load/load-process.js";
 import { fmt, type BenchmarkReport } from "../report/bench-report.js";
 import type { BenchStack } from "../stack/bench-stack.js";
 import { callService } from "../stack/connect-call.js";
-import { auditAcknowledged, cancelProcessingBacklog, processingStates, withClient, type PhaseAudit } from "./event-audit.js";
+import { withClient } from "../stack/database-client.js";
+import { auditAcknowledged, cancelProcessingBacklog, processingStates, type PhaseAudit } from "./event-audit.js";
 import { CREATE_RAW_INSERT_TABLE, RAW_INSERT_TABLE, type RawInsertLoadResult, type RawInsertLoadSpec } from "./raw-insert-load.js";
 import type { WebhookLoadResult, WebhookLoadSpec } from "./webhook-load.js";
 

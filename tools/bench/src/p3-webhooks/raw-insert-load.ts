@@ -1,5 +1,5 @@
 import pg from "pg";
-import { summarize, type LatencySummary } from "../measure/latency.js";
+import { OutcomeRecorder, type CallOutcomes } from "../load/call-outcomes.js";
 import { benchEventId, webhookBodies } from "./webhook-body.js";
 
 // P3's baseline: single-row inserts into the same Postgres from one Node
@@ -20,16 +20,9 @@ export interface RawInsertLoadSpec {
   maxDurationMs: number;
 }
 
-export interface RawInsertLoadResult {
+/** Failed inserts are counted by Postgres error code (or message). */
+export interface RawInsertLoadResult extends CallOutcomes {
   phaseTag: string;
-  completed: number;
-  ok: number;
-  /** Failed inserts by Postgres error code (or message). */
-  errors: Record<string, number>;
-  firstError?: string;
-  durationMs: number;
-  okPerSecond: number;
-  latency: LatencySummary;
   synchronousCommit: string;
 }
 
@@ -52,11 +45,7 @@ export async function runRawInsertLoad(spec: RawInsertLoadSpec): Promise<RawInse
     for (const client of clients) client.release();
 
     let next = 0;
-    let completed = 0;
-    const latencies: number[] = [];
-    const errors: Record<string, number> = {};
-    let firstError: string | undefined;
-    const started = performance.now();
+    const recorder = new OutcomeRecorder();
     const stopAt = Date.now() + spec.maxDurationMs;
     const lane = async () => {
       while (next < spec.maxRequests && Date.now() < stopAt) {
@@ -66,28 +55,15 @@ export async function runRawInsertLoad(spec: RawInsertLoadSpec): Promise<RawInse
         const sentAt = performance.now();
         try {
           await pool.query(INSERT, [eventId, body, new Date()]);
-          latencies.push(performance.now() - sentAt);
+          recorder.succeeded(performance.now() - sentAt);
         } catch (err) {
-          const code = (err as { code?: string }).code ?? (err instanceof Error ? err.message : String(err));
-          errors[code] = (errors[code] ?? 0) + 1;
-          firstError ??= err instanceof Error ? err.message : String(err);
+          const message = err instanceof Error ? err.message : String(err);
+          recorder.failed((err as { code?: string }).code ?? message, message);
         }
-        completed++;
       }
     };
     await Promise.all(Array.from({ length: spec.concurrency }, lane));
-    const durationMs = performance.now() - started;
-    return {
-      phaseTag: spec.phaseTag,
-      completed,
-      ok: latencies.length,
-      errors,
-      ...(firstError !== undefined && { firstError }),
-      durationMs,
-      okPerSecond: (latencies.length * 1000) / durationMs,
-      latency: summarize(latencies),
-      synchronousCommit: rows[0]!.synchronous_commit,
-    };
+    return { phaseTag: spec.phaseTag, ...recorder.outcomes(), synchronousCommit: rows[0]!.synchronous_commit };
   } finally {
     await pool.end();
   }

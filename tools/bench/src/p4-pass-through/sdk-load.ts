@@ -1,4 +1,4 @@
-import { summarize } from "../measure/latency.js";
+import { OutcomeRecorder, type CallOutcomes } from "../load/call-outcomes.js";
 import type { GrpcLoadResult } from "../load/grpc-load.js";
 import { sdkOrders } from "./sdk-client.js";
 
@@ -21,7 +21,7 @@ export interface SdkLoadSpec {
 }
 
 /** The part of a gRPC load result P4 reads, which the SDK's load reports too. */
-export type CallsResult = Pick<GrpcLoadResult, "warmupOk" | "completed" | "ok" | "errors" | "firstError" | "durationMs" | "okPerSecond" | "latency">;
+export type CallsResult = CallOutcomes & Pick<GrpcLoadResult, "warmupOk">;
 
 export interface SdkLoadResult extends CallsResult {
   /** Refund calls: status of our refund in Juspay's answer (the refunds[] entry with our unique_request_id), counted calls only. */
@@ -58,35 +58,18 @@ export async function runSdkLoad(spec: SdkLoadSpec): Promise<SdkLoadResult> {
     for (; i < spec.warmupRequests && Date.now() < stopAt; i++) {
       await once(i, false).then(() => warmupOk++, () => undefined);
     }
-    const latencies: number[] = [];
-    const errors: Record<string, number> = {};
-    let firstError: string | undefined;
-    let completed = 0;
-    const started = performance.now();
+    const recorder = new OutcomeRecorder();
     for (let n = 0; n < spec.maxRequests && Date.now() < stopAt; n++, i++) {
       const startedAt = performance.now();
       try {
         await once(i, true);
-        latencies.push(performance.now() - startedAt);
+        recorder.succeeded(performance.now() - startedAt);
       } catch (err) {
         const name = err instanceof Error ? err.name : "Error";
-        errors[name] = (errors[name] ?? 0) + 1;
-        firstError ??= `${name}: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300);
+        recorder.failed(name, `${name}: ${err instanceof Error ? err.message : String(err)}`);
       }
-      completed++;
     }
-    const durationMs = performance.now() - started;
-    return {
-      warmupOk,
-      completed,
-      ok: latencies.length,
-      errors,
-      ...(firstError !== undefined && { firstError }),
-      durationMs,
-      okPerSecond: (latencies.length * 1000) / durationMs,
-      latency: summarize(latencies),
-      refundStatuses,
-    };
+    return { warmupOk, ...recorder.outcomes(), refundStatuses };
   } finally {
     orders.close();
   }
