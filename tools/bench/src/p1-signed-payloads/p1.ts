@@ -88,7 +88,7 @@ export const p1: Benchmark = {
           rows: runs.map(({ concurrency, result }) => [
             String(concurrency),
             fmt.count(result.completed),
-            errorText(result),
+            fmt.counts(result.errors),
             fmt.rate(result.okPerSecond),
             fmt.percent(result.okPerSecond / baseline),
             fmt.ms(result.latency.p50Ms),
@@ -105,11 +105,6 @@ export const p1: Benchmark = {
     };
   },
 };
-
-function errorText(result: GrpcLoadResult): string {
-  const entries = Object.entries(result.errors);
-  return entries.length === 0 ? "0" : entries.map(([code, n]) => `${n} ${code}`).join(", ");
-}
 
 /** What a miss is up against, from this run's figures: signing's share of a payload's CPU, and the ceiling the shared cores set. */
 function ceilingNotes(cores: number, nodeSignRate: number, run: { result: GrpcLoadResult; phase: ServicePhase }): string[] {

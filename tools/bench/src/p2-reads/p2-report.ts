@@ -1,5 +1,5 @@
 import type { GrpcLoadResult } from "../load/grpc-load.js";
-import { fmt, type BenchmarkReport, type Verdict } from "../report/bench-report.js";
+import { fmt, totalOf, type BenchmarkReport, type Verdict } from "../report/bench-report.js";
 import type { SeedResult } from "./seed-orders.js";
 
 // P2's tables, verdicts and notes, from the runs measured: every figure here
@@ -43,12 +43,6 @@ export interface P2Measurements {
   totalSeconds: number;
 }
 
-function errorText(result: GrpcLoadResult): string {
-  const entries = Object.entries(result.errors);
-  return entries.length === 0 ? "0" : entries.map(([code, n]) => `${n} ${code}`).join(", ");
-}
-
-const errorCount = (result: GrpcLoadResult) => Object.values(result.errors).reduce((a, b) => a + b, 0);
 const perCallMs = (cpuSeconds: number, result: GrpcLoadResult) => (result.ok > 0 ? (cpuSeconds * 1000) / result.ok : Number.NaN);
 const ordersText = (orders: number | null) => (orders === null ? "—" : fmt.count(orders));
 const loadText = (run: P2Run) => (run.ratePerSecond === undefined ? `${run.concurrency} in flight` : `${fmt.rate(run.ratePerSecond)}/s open`);
@@ -89,7 +83,7 @@ export function p2Report(m: P2Measurements): BenchmarkReport {
       met: larger.result.latency.p99Ms <= allowed,
     });
   }
-  const errors = m.runs.reduce((sum, run) => sum + errorCount(run.result), 0);
+  const errors = m.runs.reduce((sum, run) => sum + totalOf(run.result.errors), 0);
   const calls = m.runs.reduce((sum, run) => sum + run.result.completed, 0);
   const firstError = m.runs.find((run) => run.result.firstError !== undefined)?.result.firstError;
   verdicts.push({ target: "no failed calls", measured: `${fmt.count(errors)} of ${fmt.count(calls)}${firstError === undefined ? "" : ` (first: ${firstError})`}`, met: errors === 0 });
@@ -119,7 +113,7 @@ export function p2Report(m: P2Measurements): BenchmarkReport {
             ordersText(run.orders),
             loadText(run),
             fmt.count(run.result.completed),
-            errorText(run.result),
+            fmt.counts(run.result.errors),
             fmt.rate(run.result.okPerSecond),
             fmt.percent(run.result.okPerSecond / baseline),
             fmt.ms(run.result.latency.p50Ms),

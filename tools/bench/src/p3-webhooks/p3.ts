@@ -1,6 +1,6 @@
 import type { Benchmark } from "../benchmark.js";
 import { runLoadProcess } from "../load/load-process.js";
-import { fmt, type BenchmarkReport } from "../report/bench-report.js";
+import { fmt, totalOf, type BenchmarkReport } from "../report/bench-report.js";
 import type { BenchStack } from "../stack/bench-stack.js";
 import { callService } from "../stack/connect-call.js";
 import { withClient } from "../stack/database-client.js";
@@ -126,7 +126,7 @@ function buildReport(m: Measured): BenchmarkReport {
   const duplicates = m.audits.reduce((sum, a) => sum + a.duplicates, 0);
   const acknowledged = m.audits.reduce((sum, a) => sum + a.acknowledged, 0);
   const webhookFailures = m.levels.reduce((sum, l) => sum + failures(l.webhooks), 0) + failures(m.warmup);
-  const baselineFailures = m.levels.reduce((sum, l) => sum + Object.values(l.baseline.errors).reduce((a, b) => a + b, 0), 0);
+  const baselineFailures = m.levels.reduce((sum, l) => sum + totalOf(l.baseline.errors), 0);
   const baselineOk = m.levels.reduce((sum, l) => sum + l.baseline.ok, 0);
   const best = m.levels.reduce((a, b) => (b.webhooks.okPerSecond / b.baseline.okPerSecond > a.webhooks.okPerSecond / a.baseline.okPerSecond ? b : a));
   const bestRatio = best.webhooks.okPerSecond / best.baseline.okPerSecond;
@@ -143,7 +143,7 @@ function buildReport(m: Measured): BenchmarkReport {
         rows: m.levels.flatMap((l) => {
           const audit = auditOf(l.webhooks.phaseTag);
           return [
-            [`raw inserts (pg pool, synchronous_commit=${syncCommit})`, String(l.connections), fmt.rate(l.baseline.okPerSecond), "100%", fmt.ms(l.baseline.latency.p50Ms), fmt.ms(l.baseline.latency.p99Ms), fmt.count(l.baseline.completed), baselineErrorText(l.baseline), "n/a"],
+            [`raw inserts (pg pool, synchronous_commit=${syncCommit})`, String(l.connections), fmt.rate(l.baseline.okPerSecond), "100%", fmt.ms(l.baseline.latency.p50Ms), fmt.ms(l.baseline.latency.p99Ms), fmt.count(l.baseline.completed), fmt.counts(l.baseline.errors), "n/a"],
             [
               "webhooks: autocannon → bridge → service → Postgres",
               String(l.connections),
@@ -200,11 +200,6 @@ function webhookErrorText(r: WebhookLoadResult): string {
   const non200 = Object.entries(r.statuses).filter(([status]) => status !== "200").reduce((sum, [, n]) => sum + n, 0);
   const parts = [non200 > 0 ? `${non200} non-200` : "", r.errors > 0 ? `${r.errors - r.timeouts} conn. errors` : "", r.timeouts > 0 ? `${r.timeouts} timeouts` : ""].filter((p) => p !== "");
   return parts.length === 0 ? "0" : parts.join(", ");
-}
-
-function baselineErrorText(r: RawInsertLoadResult): string {
-  const entries = Object.entries(r.errors);
-  return entries.length === 0 ? "0" : entries.map(([code, n]) => `${n} ${code}`).join(", ");
 }
 
 function stateText(states: Record<string, number>): string {

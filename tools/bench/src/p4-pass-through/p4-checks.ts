@@ -1,4 +1,4 @@
-import pg from "pg";
+import { withClient } from "../stack/database-client.js";
 import type { BenchStack } from "../stack/bench-stack.js";
 
 // What P4 checks after (and around) its calls: the refunds our database
@@ -29,23 +29,12 @@ export function simRefundIds(counters: SimCounters, prefix: string): number {
 }
 
 /** Our refund rows of orders whose id starts with `prefix`, by "STATUS" or "STATUS (not acknowledged)". */
-export async function ourRefunds(stack: BenchStack, prefix: string): Promise<Record<string, number>> {
-  const client = new pg.Client({ connectionString: stack.database.url });
-  await client.connect();
-  try {
+export function ourRefunds(stack: BenchStack, prefix: string): Promise<Record<string, number>> {
+  return withClient(stack.database.url, async (client) => {
     const { rows } = await client.query<{ status: string; acknowledged: boolean; n: string }>(
       "select status, acknowledged, count(*) as n from refunds where order_id like $1 group by status, acknowledged",
       [`${prefix}%`],
     );
     return Object.fromEntries(rows.map((r) => [r.acknowledged ? r.status : `${r.status} (not acknowledged)`, Number(r.n)]));
-  } finally {
-    await client.end();
-  }
+  });
 }
-
-export const total = (counts: Record<string, number>): number => Object.values(counts).reduce((a, b) => a + b, 0);
-
-export const describeCounts = (counts: Record<string, number>): string => {
-  const entries = Object.entries(counts);
-  return entries.length === 0 ? "none" : entries.map(([name, n]) => `${n} ${name}`).join(", ");
-};

@@ -2,10 +2,10 @@ import type { BenchContext } from "../bench-context.js";
 import type { Benchmark } from "../benchmark.js";
 import { runGrpcLoadProcess, runLoadProcess } from "../load/load-process.js";
 import type { RequestPlan } from "../load/request-plans.js";
-import { fmt, type BenchmarkReport, type Table } from "../report/bench-report.js";
+import { fmt, totalOf, type BenchmarkReport, type Table } from "../report/bench-report.js";
 import type { BenchStack } from "../stack/bench-stack.js";
 import { ORDER_AMOUNT_MINOR, prepareOrders } from "./order-setup.js";
-import { describeCounts, ourRefunds, requestsBetween, simCounters, simRefundIds, total } from "./p4-checks.js";
+import { ourRefunds, requestsBetween, simCounters, simRefundIds } from "./p4-checks.js";
 import type { CallsResult, SdkLoadResult, SdkLoadSpec } from "./sdk-load.js";
 
 // P4: what the service adds to a call that passes through to Juspay.
@@ -103,7 +103,7 @@ export const p4: Benchmark = {
               RPC_NAME[s.rpc],
               SIDE_NAME[side],
               fmt.count(s[side].calls),
-              describeCounts(s[side].errors).replace("none", "0"),
+              fmt.counts(s[side].errors),
               simPerCall(s.rpc, side).toFixed(2),
               side === "service" ? fmt.ms(cpuPerCall(batches.filter((b) => b.rpc === s.rpc && b.side === side))) : "",
               fmt.ms(s[side].p50),
@@ -117,7 +117,7 @@ export const p4: Benchmark = {
         {
           title: "Reference: the service's fixed cost without Juspay (GetOrderStatus of a CHARGED order: gRPC, auth, two reads from Postgres)",
           columns: ["calls", "errors", "service CPU ms/call", "p50 ms", "p90 ms", "p99 ms"],
-          rows: [[fmt.count(terminal.completed), describeCounts(terminal.errors).replace("none", "0"), fmt.ms(terminalCpuMs), fmt.ms(terminal.latency.p50Ms), fmt.ms(terminal.latency.p90Ms), fmt.ms(terminal.latency.p99Ms)]],
+          rows: [[fmt.count(terminal.completed), fmt.counts(terminal.errors), fmt.ms(terminalCpuMs), fmt.ms(terminal.latency.p50Ms), fmt.ms(terminal.latency.p90Ms), fmt.ms(terminal.latency.p99Ms)]],
         },
       ],
       verdicts: [
@@ -125,13 +125,13 @@ export const p4: Benchmark = {
         { target: `refreshing GetOrderStatus adds < ${TARGET_ADDED_MS} ms at p50 over the SDK`, measured: `${fmt.ms(status.addedP50)} ms (${fmt.ms(status.service.p50)} vs ${fmt.ms(status.sdk.p50)} ms)`, met: status.addedP50 < TARGET_ADDED_MS },
         {
           target: "every successful RefundOrder left one refund, acknowledged by Juspay (PENDING), in our database and at the simulator",
-          measured: `${fmt.count(serviceRefundsOk)} OK calls; ours: ${describeCounts(ours)}; simulator: ${fmt.count(simServiceRefunds)} refund ids`,
-          met: total(ours) === serviceRefundsOk && (ours.PENDING ?? 0) === serviceRefundsOk && simServiceRefunds === serviceRefundsOk,
+          measured: `${fmt.count(serviceRefundsOk)} OK calls; ours: ${fmt.counts(ours, "none")}; simulator: ${fmt.count(simServiceRefunds)} refund ids`,
+          met: totalOf(ours) === serviceRefundsOk && (ours.PENDING ?? 0) === serviceRefundsOk && simServiceRefunds === serviceRefundsOk,
         },
         {
           target: "every successful SDK refund is PENDING in Juspay's answer and counted once at the simulator",
-          measured: `${fmt.count(sdkRefundsOk)} OK calls (counted ones: ${describeCounts(sdkStatuses)}); simulator: ${fmt.count(simSdkRefunds)} refund ids`,
-          met: simSdkRefunds === sdkRefundsOk && (sdkStatuses.PENDING ?? 0) === total(sdkStatuses),
+          measured: `${fmt.count(sdkRefundsOk)} OK calls (counted ones: ${fmt.counts(sdkStatuses, "none")}); simulator: ${fmt.count(simSdkRefunds)} refund ids`,
+          met: simSdkRefunds === sdkRefundsOk && (sdkStatuses.PENDING ?? 0) === totalOf(sdkStatuses),
         },
       ],
       notes: [

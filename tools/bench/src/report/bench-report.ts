@@ -29,4 +29,12 @@ export const fmt = {
   percent: (ratio: number) => (Number.isFinite(ratio) ? `${(ratio * 100).toFixed(1)}%` : "n/a"),
   mb: (bytes: number) => (Number.isFinite(bytes) ? (bytes / 1024 / 1024).toFixed(1) : "n/a"),
   count: (n: number) => n.toLocaleString("en-US"),
+  /** Counts by kind ("3 UNAVAILABLE, 1 DEADLINE_EXCEEDED"), or `empty` when there are none. */
+  counts: (counts: Record<string, number>, empty = "0") => {
+    const entries = Object.entries(counts);
+    return entries.length === 0 ? empty : entries.map(([kind, n]) => `${n} ${kind}`).join(", ");
+  },
 };
+
+/** The sum of counts by kind. */
+export const totalOf = (counts: Record<string, number>): number => Object.values(counts).reduce((a, b) => a + b, 0);
