@@ -63,7 +63,7 @@ try {
     try {
       const report = await benchmark.run(ctx);
       process.stdout.write(`${renderText(report)}\n`);
-      updateBenchmarksDoc(join(repoRoot, "docs", "benchmarks.md"), new Map([[report.id, renderMarkdown(report, machine)]]));
+      updateBenchmarksDoc(join(repoRoot, "docs", "benchmarks.md"), new Map([[report.id, renderMarkdown(report, machine)]]), BENCHMARKS.map((b) => b.id));
     } catch (err) {
       failed = true;
       process.stderr.write(`${benchmark.id} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -26,10 +26,11 @@ describe("openssl speed output", () => {
 });
 
 describe("docs/benchmarks.md sections", () => {
+  const IDS = ["p1", "p2", "p3", "p4", "p5"];
   it("replaces the measured sections, keeps the others, in P1..P5 order", () => {
-    const first = mergeSections("", new Map([["p3", "three"], ["p1", "one"]]));
+    const first = mergeSections("", new Map([["p3", "three"], ["p1", "one"]]), IDS);
     expect([...readSections(first)]).toEqual([["p1", "one"], ["p3", "three"]]);
-    const second = mergeSections(first, new Map([["p1", "one again"], ["p2", "two"]]));
+    const second = mergeSections(first, new Map([["p1", "one again"], ["p2", "two"]]), IDS);
     expect([...readSections(second)]).toEqual([["p1", "one again"], ["p2", "two"], ["p3", "three"]]);
     expect(second.startsWith("# Benchmarks")).toBe(true);
   });

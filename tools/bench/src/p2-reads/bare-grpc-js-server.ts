@@ -1,7 +1,8 @@
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
 import { GetOrderStatusRequestSchema, GetOrderStatusResponseSchema, type GetOrderStatusRequest, type GetOrderStatusResponse } from "@payments/proto/payments/v1/order_service_pb";
-import { GET_ORDER_STATUS_PATH, readResponseArgument } from "./bare-server-args.js";
+import { METHOD_OF_PLAN } from "../load/request-plans.js";
+import { readResponseArgument } from "./bare-server-args.js";
 
 // Baseline (a): the least a real @grpc/grpc-js server does for
 // GetOrderStatus: decode the request with protobuf-es, answer a message held
@@ -14,7 +15,7 @@ const server = new grpc.Server();
 server.addService(
   {
     GetOrderStatus: {
-      path: GET_ORDER_STATUS_PATH,
+      path: METHOD_OF_PLAN["get-order-status"],
       requestStream: false,
       responseStream: false,
       requestSerialize: (message: GetOrderStatusRequest) => Buffer.from(toBinary(GetOrderStatusRequestSchema, message)),

@@ -1,8 +1,6 @@
 // What a bare server process is given: the encoded response it answers with,
 // as base64 in argv[2].
 
-export const GET_ORDER_STATUS_PATH = "/payments.v1.OrderService/GetOrderStatus";
-
 export function readResponseArgument(): Uint8Array {
   const encoded = process.argv[2];
   if (encoded === undefined || encoded === "") {

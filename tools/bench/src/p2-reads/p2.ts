@@ -1,5 +1,3 @@
-import { create, toBinary } from "@bufbuild/protobuf";
-import { GetOrderStatusRequestSchema } from "@payments/proto/payments/v1/order_service_pb";
 import type { BenchContext } from "../bench-context.js";
 import type { Benchmark } from "../benchmark.js";
 import type { GrpcLoadResult, GrpcLoadSpec } from "../load/grpc-load.js";
@@ -87,8 +85,7 @@ export const p2: Benchmark = {
 
     ctx.progress("p2", `seeding ${TABLE_SIZES[0]!.toLocaleString("en-US")} CHARGED orders`);
     seeds.push({ orders: TABLE_SIZES[0]!, seed: await seedOrders(stack.database.url, stack.simMerchantId, 0, TABLE_SIZES[0]!) });
-    const sampleRequest = toBinary(GetOrderStatusRequestSchema, create(GetOrderStatusRequestSchema, { orderId: `${ORDER_PREFIX}${SAMPLE_ORDER}` }));
-    const response = await readSampleOrder(stack, SAMPLE_ORDER, sampleRequest);
+    const response = await readSampleOrder(stack, SAMPLE_ORDER);
 
     // The baselines first, while the database is idle.
     const runs: P2Run[] = [];

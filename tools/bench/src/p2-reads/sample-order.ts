@@ -5,8 +5,8 @@ import { OrderType } from "@payments/proto/payments/v1/order_pb";
 import { GetOrderStatusResponseSchema } from "@payments/proto/payments/v1/order_service_pb";
 import type { BenchStack } from "../stack/bench-stack.js";
 import { callService } from "../stack/connect-call.js";
-import { GET_ORDER_STATUS_PATH } from "./bare-server-args.js";
-import { expectedOrder } from "./seed-orders.js";
+import { METHOD_OF_PLAN, requestEncoder } from "../load/request-plans.js";
+import { expectedOrder, ORDER_PREFIX } from "./seed-orders.js";
 
 // One seeded order read back through the service before any load: over
 // Connect (JSON) to check it reads exactly like a real paid order, and over
@@ -21,7 +21,7 @@ async function grpcResponseBytes(stack: BenchStack, orderId: string, request: Bu
   metadata.set("authorization", `Bearer ${stack.token}`);
   try {
     return await new Promise<Buffer>((resolve, reject) => {
-      client.makeUnaryRequest(GET_ORDER_STATUS_PATH, identity, identity, request, metadata, { deadline: Date.now() + 10_000 }, (err, bytes) => {
+      client.makeUnaryRequest(METHOD_OF_PLAN["get-order-status"], identity, identity, request, metadata, { deadline: Date.now() + 10_000 }, (err, bytes) => {
         if (err !== null || bytes === undefined) reject(new Error(`GetOrderStatus ${orderId} over gRPC failed: ${err?.message ?? "no answer"}`));
         else resolve(bytes);
       });
@@ -32,8 +32,9 @@ async function grpcResponseBytes(stack: BenchStack, orderId: string, request: Bu
 }
 
 /** Reads seeded order `n`; throws when any field differs from what was seeded. Returns the gRPC answer's bytes. */
-export async function readSampleOrder(stack: BenchStack, n: number, encodedRequest: Uint8Array): Promise<Uint8Array> {
+export async function readSampleOrder(stack: BenchStack, n: number): Promise<Uint8Array> {
   const expected = expectedOrder(n, stack.simMerchantId);
+  const encodedRequest = requestEncoder({ kind: "get-order-status", prefix: ORDER_PREFIX, from: n, count: 1 })(0);
   const json = await callService<JsonValue>(stack, "payments.v1.OrderService/GetOrderStatus", { orderId: expected.orderId });
   const viaConnect = fromJson(GetOrderStatusResponseSchema, json);
   const order = viaConnect.order;

@@ -17,29 +17,23 @@ replaces only the sections it measured. How the benchmarks work:
 \`tools/bench/README.md\`.
 `;
 
-const ORDER = ["p1", "p2", "p3", "p4", "p5"];
 const start = (id: string) => `<!-- bench:${id} -->`;
 const end = (id: string) => `<!-- /bench:${id} -->`;
+const SECTION = /<!-- bench:(\w+) -->([\s\S]*?)<!-- \/bench:\1 -->/g;
 
 export function readSections(text: string): Map<string, string> {
-  const sections = new Map<string, string>();
-  for (const id of ORDER) {
-    const from = text.indexOf(start(id));
-    const to = text.indexOf(end(id));
-    if (from !== -1 && to > from) sections.set(id, text.slice(from + start(id).length, to).trim());
-  }
-  return sections;
+  return new Map([...text.matchAll(SECTION)].map((match) => [match[1]!, match[2]!.trim()]));
 }
 
-/** The document with `updates` (id → Markdown) replacing or adding their sections. */
-export function mergeSections(existing: string, updates: Map<string, string>): string {
+/** The document with `updates` (id → Markdown) replacing or adding their sections, in the order of `ids`. */
+export function mergeSections(existing: string, updates: Map<string, string>, ids: readonly string[]): string {
   const sections = readSections(existing);
   for (const [id, body] of updates) sections.set(id, body);
-  const ordered = ORDER.filter((id) => sections.has(id)).map((id) => `${start(id)}\n${sections.get(id)}\n${end(id)}`);
+  const ordered = ids.filter((id) => sections.has(id)).map((id) => `${start(id)}\n${sections.get(id)}\n${end(id)}`);
   return `${HEADER}\n${ordered.join("\n\n")}\n`;
 }
 
-export function updateBenchmarksDoc(path: string, updates: Map<string, string>): void {
+export function updateBenchmarksDoc(path: string, updates: Map<string, string>, ids: readonly string[]): void {
   const existing = existsSync(path) ? readFileSync(path, "utf8") : "";
-  writeFileSync(path, mergeSections(existing, updates));
+  writeFileSync(path, mergeSections(existing, updates, ids));
 }
