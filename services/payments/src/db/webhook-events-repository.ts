@@ -29,7 +29,7 @@ export type InsertOutcome = { inserted: true; row: WebhookEventRow } | { inserte
  * concurrent first delivery makes our insert wait for its commit (ON
  * CONFLICT), so exactly one caller sees `inserted`.
  */
-export async function insertOrCountDelivery(db: Db, event: NewWebhookEvent, processing: (eventId: string) => EnqueueOptions): Promise<InsertOutcome> {
+export async function insertOrCountDelivery(db: Db, event: NewWebhookEvent, processing: EnqueueOptions): Promise<InsertOutcome> {
   const { rows } = await sql<WebhookEventRow>`
     with inserted as (
       insert into webhook_events (event_id, dedup_key, juspay_event_id, event_name, order_id, mandate_id, body, juspay_create_time, receive_time)
@@ -37,7 +37,7 @@ export async function insertOrCountDelivery(db: Db, event: NewWebhookEvent, proc
         ${event.body}, ${event.juspayCreateTime}, coalesce(${event.receiveTime}::timestamptz, now()))
       on conflict (dedup_key) do nothing
       returning *
-    ), job as (${enqueueForEachRow("inserted", processing(event.eventId))})
+    ), job as (${enqueueForEachRow("inserted", processing)})
     select * from inserted`.execute(db);
   const inserted = rows[0];
   if (inserted !== undefined) return { inserted: true, row: inserted };

@@ -44,10 +44,11 @@ export async function ingestWebhook(ctx: AppContext, input: IngestInput): Promis
   }
 
   const envelope = parsed.value;
+  const eventId = newWebhookEventId();
   const outcome = await insertOrCountDelivery(
     ctx.db,
     {
-      eventId: newWebhookEventId(),
+      eventId,
       dedupKey: envelope.dedupKey,
       juspayEventId: envelope.eventId,
       eventName: envelope.eventName,
@@ -57,7 +58,7 @@ export async function ingestWebhook(ctx: AppContext, input: IngestInput): Promis
       juspayCreateTime: envelope.dateCreated,
       receiveTime: input.receiveTime,
     },
-    (eventId) => ({ kind: JOB_KINDS.webhookProcess, payload: { eventId } satisfies WebhookProcessPayload, uniqueKey: webhookProcessKey(eventId) }),
+    { kind: JOB_KINDS.webhookProcess, payload: { eventId } satisfies WebhookProcessPayload, uniqueKey: webhookProcessKey(eventId) },
   );
   if (outcome.inserted) ctx.wakeJobs();
   const row = outcome.row;
