@@ -4,7 +4,7 @@ import { runGrpcLoadProcess } from "../load/load-process.js";
 import type { GrpcLoadResult } from "../load/grpc-load.js";
 import { fmt, type BenchmarkReport } from "../report/bench-report.js";
 import type { ServicePhase } from "../bench-context.js";
-import { cpuPerCallTable } from "../report/cpu-per-call.js";
+import { cpuPerCall, cpuPerCallTable } from "../report/cpu-per-call.js";
 import { callService } from "../stack/connect-call.js";
 import { countOrdersWithPrefix } from "../stack/database-client.js";
 import { nodeSignRate } from "./node-sign-rate.js";
@@ -108,8 +108,8 @@ export const p1: Benchmark = {
 
 /** What a miss is up against, from this run's figures: signing's share of a payload's CPU, and the ceiling the shared cores set. */
 function ceilingNotes(cores: number, nodeSignRate: number, run: { result: GrpcLoadResult; phase: ServicePhase }): string[] {
-  const calls = run.result.ok + run.result.warmupOk;
-  const perCallMs = ((run.phase.cpuSeconds + run.phase.postgresCpuSeconds) * 1000) / calls + (run.result.cpuSeconds * 1000) / run.result.ok;
+  const { server, postgres, client } = cpuPerCall(run.result, run.phase.cpuSeconds, run.phase.postgresCpuSeconds);
+  const perCallMs = server + postgres + client;
   const signMs = (cores * 1000) / nodeSignRate;
   return [
     `One RSA-2048 signature costs ${fmt.ms(signMs)} ms of a core (Node's rate above); a whole payload costs ${fmt.ms(perCallMs)} ms of CPU across the service, PostgreSQL and the load client, so signing is ${fmt.percent(signMs / perCallMs)} of it. The three share ${cores} cores: payloads/s cannot exceed ${cores} ÷ ${fmt.ms(perCallMs)} ms ≈ ${fmt.rate((cores * 1000) / perCallMs)}/s, and ${fmt.percent(TARGET)} of the raw signing rate would need all the rest of a payload to cost under ${fmt.ms((cores * 1000) / (TARGET * nodeSignRate) - signMs)} ms.`,

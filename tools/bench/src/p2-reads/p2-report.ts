@@ -1,5 +1,6 @@
 import type { GrpcLoadResult } from "../load/grpc-load.js";
 import { fmt, totalOf, type BenchmarkReport, type Verdict } from "../report/bench-report.js";
+import { cpuPerCall } from "../report/cpu-per-call.js";
 import type { SeedResult } from "./seed-orders.js";
 
 // P2's tables, verdicts and notes, from the runs measured: every figure here
@@ -43,7 +44,6 @@ export interface P2Measurements {
   totalSeconds: number;
 }
 
-const perCallMs = (cpuSeconds: number, result: GrpcLoadResult) => (result.ok > 0 ? (cpuSeconds * 1000) / result.ok : Number.NaN);
 const ordersText = (orders: number | null) => (orders === null ? "—" : fmt.count(orders));
 const loadText = (run: P2Run) => (run.ratePerSecond === undefined ? `${run.concurrency} in flight` : `${fmt.rate(run.ratePerSecond)}/s open`);
 
@@ -90,11 +90,7 @@ export function p2Report(m: P2Measurements): BenchmarkReport {
   verdicts.push({ target: "every seeded order is in the table", measured: `${fmt.count(m.seededRows)} of ${fmt.count(m.expectedRows)}`, met: m.seededRows === m.expectedRows });
 
   const service1M = closedAt(sizes.at(-1)!).reduce((best, run) => (run.result.okPerSecond > best.result.okPerSecond ? run : best));
-  const cpu = (run: P2Run) => ({
-    server: perCallMs(run.serverCpuSeconds, run.result),
-    postgres: perCallMs(run.postgresCpuSeconds, run.result),
-    client: perCallMs(run.result.cpuSeconds, run.result),
-  });
+  const cpu = (run: P2Run) => cpuPerCall(run.result, run.serverCpuSeconds, run.postgresCpuSeconds);
   const serviceCpu = cpu(service1M);
   const overloaded = sizes.map((orders) => openAt(orders, "half-bare")).filter((run) => run.result.okPerSecond < 0.95 * run.ratePerSecond!);
   const bareCpu = cpu(fastest);

@@ -13,17 +13,28 @@ export interface CpuRun {
   phase: ServicePhase;
 }
 
+/**
+ * CPU milliseconds per successful call. The server's and Postgres's figures
+ * span the warm-up too (they are sampled around the whole load process), so
+ * they are divided by the warm-up's successes as well; the load client's
+ * covers only the counted calls.
+ */
+export function cpuPerCall(result: GrpcLoadResult, serverCpuSeconds: number, postgresCpuSeconds: number): { server: number; postgres: number; client: number } {
+  const sampledCalls = result.ok + result.warmupOk;
+  return {
+    server: (serverCpuSeconds * 1000) / sampledCalls,
+    postgres: (postgresCpuSeconds * 1000) / sampledCalls,
+    client: (result.cpuSeconds * 1000) / result.ok,
+  };
+}
+
 export function cpuPerCallTable(runs: CpuRun[]): Table {
   return {
     title: "CPU per successful call (ms) and how busy the cores were",
     columns: ["run", "service", "PostgreSQL", "load client", "sum", "cores busy"],
     rows: runs.map(({ label, result, phase }) => {
-      // The service's and Postgres's figures span the warm-up too; the load client's only the counted calls.
-      const phaseCalls = result.ok + result.warmupOk;
-      const service = (phase.cpuSeconds * 1000) / phaseCalls;
-      const postgres = (phase.postgresCpuSeconds * 1000) / phaseCalls;
-      const client = (result.cpuSeconds * 1000) / result.ok;
-      return [label, fmt.ms(service), fmt.ms(postgres), fmt.ms(client), fmt.ms(service + postgres + client), fmt.percent(phase.machineBusy)];
+      const { server, postgres, client } = cpuPerCall(result, phase.cpuSeconds, phase.postgresCpuSeconds);
+      return [label, fmt.ms(server), fmt.ms(postgres), fmt.ms(client), fmt.ms(server + postgres + client), fmt.percent(phase.machineBusy)];
     }),
   };
 }
