@@ -66,7 +66,18 @@ export interface PaymentsSettings {
   idempotencyRetentionMs: number;
   /** An in-flight key whose process died is taken over after this long. */
   idempotencyLockMs: number;
+  /**
+   * How long after signing Juspay may still accept a signed process payload
+   * (its timestamp window plus clock skew; ADR 0025): UpdateOrder refuses an
+   * amount change until then. Optional: default SIGNED_PAYLOAD_WINDOW_MS.
+   */
+  signedPayloadWindowMs?: number;
 }
+
+/** Juspay's window for signed payloads is undocumented (reference §3.6): the 15 minutes of its other signed tokens, plus 1 minute of clock skew. */
+export const SIGNED_PAYLOAD_WINDOW_MS = 16 * 60_000;
+/** What CreateProcessPayload promises an app (expire_time): a shorter window would let an amount change through while a payload is still offered. */
+const MIN_SIGNED_PAYLOAD_WINDOW_MS = 15 * 60_000;
 
 export interface JobsConfig {
   enabled: boolean;
@@ -221,6 +232,7 @@ function readPayments(read: EnvReader, mode: Config["mode"]): PaymentsSettings {
     orderSyncMaxAgeMs: read.integer("ORDER_SYNC_MAX_AGE_MS", 48 * HOUR_MS, 1_000, 30 * 24 * HOUR_MS),
     idempotencyRetentionMs: read.integer("IDEMPOTENCY_RETENTION_MS", 24 * HOUR_MS, 60_000, 365 * 24 * HOUR_MS),
     idempotencyLockMs: read.integer("IDEMPOTENCY_LOCK_MS", 60_000, 1_000, HOUR_MS),
+    signedPayloadWindowMs: read.integer("JUSPAY_SIGNED_PAYLOAD_WINDOW_MS", SIGNED_PAYLOAD_WINDOW_MS, MIN_SIGNED_PAYLOAD_WINDOW_MS, 24 * HOUR_MS),
   };
 }
 

@@ -97,6 +97,14 @@ describe("loadConfig", () => {
     expect(config.jobs).toEqual({ enabled: true, pollIntervalMs: 1_000, concurrency: 10, timeoutMs: 60_000, rescueAfterMs: 30_000 });
   });
 
+  it("keeps amount changes refused for at least the signed payload's promised life (JUSPAY_SIGNED_PAYLOAD_WINDOW_MS)", () => {
+    expect(loadConfig(valid).payments.signedPayloadWindowMs).toBe(16 * 60_000);
+    expect(loadConfig({ ...valid, JUSPAY_SIGNED_PAYLOAD_WINDOW_MS: "1800000" }).payments.signedPayloadWindowMs).toBe(30 * 60_000);
+    const problems = problemsOf({ ...valid, JUSPAY_SIGNED_PAYLOAD_WINDOW_MS: "60000" });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^JUSPAY_SIGNED_PAYLOAD_WINDOW_MS: /);
+  });
+
   it("accepts only https host origins for return URLs", () => {
     const problems = problemsOf({ ...valid, RETURN_URL_ALLOWED_ORIGINS: "http://shop.example.com,https://127.0.0.1,https://localhost,https://a.example.com/path,https://ok.example.com" });
     expect(problems).toHaveLength(4);

@@ -18,6 +18,8 @@ export type AppErrorKind =
 
 export interface AppErrorOptions {
   retryable?: boolean;
+  /** With retryable: the earliest a retry can succeed, in ms from now. */
+  retryAfterMs?: number;
   /** The Juspay error behind this one, for its code and message. */
   juspay?: JuspayError;
   /** For invalid_argument: the offending request fields. */
@@ -26,6 +28,7 @@ export interface AppErrorOptions {
 
 export class AppError extends Error {
   readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
   readonly juspay: JuspayError | undefined;
   readonly violations: { field: string; rule: string; description: string }[];
 
@@ -38,6 +41,7 @@ export class AppError extends Error {
     super(message);
     this.name = "AppError";
     this.retryable = options.retryable ?? false;
+    this.retryAfterMs = options.retryAfterMs;
     this.juspay = options.juspay;
     this.violations = options.violations ?? [];
   }

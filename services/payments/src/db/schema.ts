@@ -42,6 +42,10 @@ export interface OrdersTable {
   amount_refunded_minor: ColumnType<bigint, bigint | undefined, bigint>;
   /** Why the order is INTEGRITY_MISMATCH (which field disagreed); never the values. */
   integrity_issue: string | null;
+  /** Until when Juspay may accept the last signed process payload (signed for amount_minor): no amount change before then. */
+  signed_payload_expires_at: Date | null;
+  /** What Juspay reports it charged for an INTEGRITY_MISMATCH order: its refunds are bounded by this, never by amount_minor. */
+  charged_amount_minor: bigint | null;
   /** Bumped by every change: the cursor WatchOrder follows across replicas. */
   version: ColumnType<bigint, bigint | undefined, bigint>;
   last_synced_at: Date | null;

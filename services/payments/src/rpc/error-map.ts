@@ -70,6 +70,7 @@ function fromAppError(err: AppError): ConnectError {
   return connectError(APP_CODES[err.kind], err.message, {
     reason: err.reason,
     retryable: err.retryable,
+    retryAfterMs: err.retryAfterMs,
     juspayErrorCode: juspay?.errorCode ?? undefined,
     juspayErrorMessage: juspay?.errorMessage ?? undefined,
     fieldViolations: err.violations,

@@ -1,7 +1,7 @@
 import { JuspayInvalidRequestError, JuspayNotFoundError } from "@payments/juspay";
 import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import type { Updateable } from "kysely";
-import { lockOrder, refundsOfOrder } from "../../db/orders-repository.js";
+import { lockOrder, refundsOfOrder, type OrderRow } from "../../db/orders-repository.js";
 import type { OrdersTable, UdfMap } from "../../db/schema.js";
 import { toJuspayMinor } from "../../domain/money.js";
 import { isTerminalOrderStatus, phaseOf } from "../../domain/order-status.js";
@@ -14,7 +14,9 @@ import type { OrderState } from "./apply-order-status.js";
 // first, with our row locked for the call, so no status refresh can compare
 // Juspay's new amount with our old one (that would read as tampering). An
 // order Juspay has not seen yet (signature flavour before the SDK opened) is
-// changed here only: the next signed payload carries the new values.
+// changed here only: the next signed payload carries the new values. So an
+// amount change waits until no payload signed for the old amount can still be
+// paid (ADR 0025): else Juspay would charge the old amount against our new one.
 
 export interface OrderUpdate {
   orderId: string;
@@ -36,6 +38,7 @@ export async function updateOrder(ctx: AppContext, update: OrderUpdate, budget: 
     if (isTerminalOrderStatus(row.status) || phase === "succeeded" || phase === "authorized" || phase === "pending") {
       throw new AppError("failed_precondition", ErrorReason.ORDER_NOT_UPDATABLE, `order ${row.order_id} is ${row.status}: it can no longer be updated`);
     }
+    if (update.amount !== undefined && update.amount.minor !== row.amount_minor) refuseWhileSignedPayloadPayable(row, new Date());
     try {
       await ctx.juspay.orders.update(
         row.order_id,
@@ -56,6 +59,19 @@ export async function updateOrder(ctx: AppContext, update: OrderUpdate, budget: 
   });
   ctx.orderChanges.published(update.orderId);
   return state;
+}
+
+/** Retryable: once the payload's window has passed, the same request succeeds. */
+function refuseWhileSignedPayloadPayable(row: OrderRow, now: Date): void {
+  const until = row.signed_payload_expires_at;
+  if (until === null || until <= now) return;
+  throw new AppError(
+    "failed_precondition",
+    ErrorReason.ORDER_NOT_UPDATABLE,
+    `order ${row.order_id} has a signed payment payload for its current amount that Juspay may accept until ${until.toISOString()}: ` +
+      "its amount cannot change before then (retry after that time, or use a new order_id)",
+    { retryable: true, retryAfterMs: until.getTime() - now.getTime() },
+  );
 }
 
 /** Juspay's "already charged" is the caller's precondition; anything else passes through the error table. */

@@ -8,11 +8,11 @@ import { PAYLOAD_VALIDITY_MS, requireSigningKeys } from "./signing.js";
 
 // SIGNATURE flavour (reference §3.5): orderDetails built from OUR order row
 // (amount and customer never come from the request once the row exists),
-// signed with the active key off the event loop. No I/O.
+// signed with the active key off the event loop. No I/O. `now` is the signed
+// timestamp: the caller has recorded the payload's expiry from it.
 
-export async function buildSignedPayload(ctx: AppContext, order: OrderRow): Promise<ProcessPayloadResult> {
+export async function buildSignedPayload(ctx: AppContext, order: OrderRow, now: Date): Promise<ProcessPayloadResult> {
   const keys = requireSigningKeys(ctx);
-  const now = new Date();
   const mandate = loadMandateOptions(order.mandate_options);
   const udfs = udfList(order.udfs ?? {});
   const built = await buildProcessPayload({

@@ -1,5 +1,7 @@
 import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
-import { findOrder, type OrderRow } from "../../db/orders-repository.js";
+import type { Transaction } from "kysely";
+import { lockOrder, type OrderRow } from "../../db/orders-repository.js";
+import type { DatabaseSchema } from "../../db/schema.js";
 import { sameMandateOptions, storeMandateOptions } from "../../domain/mandate-options.js";
 import { isTerminalOrderStatus } from "../../domain/order-status.js";
 import type { AppContext } from "../context.js";
@@ -11,11 +13,14 @@ import type { ProcessPayloadInput } from "./process-payload-input.js";
 // The one transaction of CreateProcessPayload: claim the idempotency key and
 // write (or reuse) the order row with its sync job, so the row is committed
 // before any payload leaves and before Juspay hears of the order. A refusal
-// rolls the claim back with it: nothing half-written.
+// rolls the claim back with it: nothing half-written. A payload about to be
+// signed has its expiry recorded in the same write, under the row lock, so
+// UpdateOrder cannot change the amount while Juspay may still accept it.
 
 export type OrderClaim = { kind: "replay"; response: Uint8Array } | { kind: "claimed"; ref: KeyRef; order: OrderRow; created: boolean };
 
-export async function claimOrder(ctx: AppContext, input: ProcessPayloadInput): Promise<OrderClaim> {
+/** `signedPayloadExpiresAt`: the expiry of the payload about to be signed (signature flavour), else null. */
+export async function claimOrder(ctx: AppContext, input: ProcessPayloadInput, signedPayloadExpiresAt: Date | null): Promise<OrderClaim> {
   const ref: KeyRef = { scope: scopeOf(input.caller, "CreateProcessPayload"), key: input.idempotencyKey };
   // The order sync it enqueues is due only after ORDER_SYNC_DELAY_MS: the worker's own poll finds it, no wake-up on this hot path.
   return ctx.db.transaction().execute(async (trx): Promise<OrderClaim> => {
@@ -40,17 +45,28 @@ export async function claimOrder(ctx: AppContext, input: ProcessPayloadInput): P
         return_url: input.returnUrl ?? null,
         udfs: JSON.stringify(input.udfs),
         mandate_options: input.mandate === null ? null : JSON.stringify(storeMandateOptions(input.mandate)),
+        signed_payload_expires_at: signedPayloadExpiresAt,
       })
       .onConflict((oc) => oc.column("order_id").doNothing())
       .returningAll()
       .executeTakeFirst();
-    const order = inserted ?? (await findOrder(trx, input.orderId));
+    // Locked: an UpdateOrder either committed before (and is checked here) or waits and sees the recorded expiry.
+    const order = inserted ?? (await lockOrder(trx, input.orderId));
     if (order === undefined) throw new AppError("aborted", ErrorReason.IDEMPOTENCY_KEY_IN_FLIGHT, "the order changed meanwhile: retry", { retryable: true });
-    if (inserted === undefined) checkReusable(order, input);
+    if (inserted === undefined) {
+      checkReusable(order, input);
+      await extendSignedPayloadExpiry(trx, order, signedPayloadExpiresAt);
+    }
     // Also on reuse: the previous sync may have ended (too old), and a new attempt is coming.
     await enqueueOrderSync(trx, ctx, input.orderId);
     return { kind: "claimed", ref, order, created: inserted !== undefined };
   });
+}
+
+/** An earlier payload may outlive this one (a longer window then): the later expiry is kept. */
+async function extendSignedPayloadExpiry(trx: Transaction<DatabaseSchema>, order: OrderRow, expiresAt: Date | null): Promise<void> {
+  if (expiresAt === null || (order.signed_payload_expires_at !== null && order.signed_payload_expires_at >= expiresAt)) return;
+  await trx.updateTable("orders").set({ signed_payload_expires_at: expiresAt }).where("order_id", "=", order.order_id).execute();
 }
 
 /**

@@ -10,7 +10,7 @@ import { buildSignedPayload } from "./build-signed-payload.js";
 import { claimOrder } from "./claim-order.js";
 import { checkProcessPayloadInput, type ProcessPayloadInput } from "./process-payload-input.js";
 import type { ProcessPayloadEncoder, ProcessPayloadResult } from "./process-payload-result.js";
-import { requireSigningKeys } from "./signing.js";
+import { requireSigningKeys, signedPayloadExpiry } from "./signing.js";
 
 // CreateProcessPayload: check, claim the key and write the order (one
 // transaction), build the payload outside any transaction (signing runs on
@@ -26,12 +26,14 @@ export async function createProcessPayload(ctx: AppContext, input: ProcessPayloa
   // Refuse before writing anything when this deployment cannot sign.
   if (flavour === "signature") requireSigningKeys(ctx);
 
-  const claim = await claimOrder(ctx, input);
+  // Fixed before the row is written: the expiry recorded with it is the signed payload's own.
+  const signedAt = new Date();
+  const claim = await claimOrder(ctx, input, flavour === "signature" ? signedPayloadExpiry(ctx, signedAt) : null);
   if (claim.kind === "replay") return claim.response;
 
   let result: ProcessPayloadResult;
   try {
-    result = await build(ctx, flavour, claim.order, budget);
+    result = await build(ctx, flavour, claim.order, budget, signedAt);
   } catch (err) {
     await forgetUnlessApplied(ctx, claim.ref, err);
     throw translate(err);
@@ -50,8 +52,8 @@ export async function createProcessPayload(ctx: AppContext, input: ProcessPayloa
   return response;
 }
 
-function build(ctx: AppContext, flavour: "signature" | "session", order: OrderRow, budget: CallBudget): Promise<ProcessPayloadResult> {
-  return flavour === "signature" ? buildSignedPayload(ctx, order) : buildSessionPayload(ctx, order, budget);
+function build(ctx: AppContext, flavour: "signature" | "session", order: OrderRow, budget: CallBudget, signedAt: Date): Promise<ProcessPayloadResult> {
+  return flavour === "signature" ? buildSignedPayload(ctx, order, signedAt) : buildSessionPayload(ctx, order, budget);
 }
 
 /**

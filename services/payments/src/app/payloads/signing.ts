@@ -1,5 +1,6 @@
 import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import type { SigningKeys } from "@payments/juspay";
+import { SIGNED_PAYLOAD_WINDOW_MS } from "../../config.js";
 import type { AppContext } from "../context.js";
 import { AppError } from "../errors.js";
 
@@ -9,6 +10,15 @@ import { AppError } from "../errors.js";
 // UPI SDK's signatures live 15 minutes, so we promise no more than that.
 
 export const PAYLOAD_VALIDITY_MS = 15 * 60_000;
+
+/**
+ * Until when Juspay may still accept a payload signed at `signedAt`: longer
+ * than what we promise the app, by the clock skew Juspay may allow (ADR 0025).
+ * Recorded on the order row; its amount cannot change before then.
+ */
+export function signedPayloadExpiry(ctx: AppContext, signedAt: Date): Date {
+  return new Date(signedAt.getTime() + (ctx.settings.signedPayloadWindowMs ?? SIGNED_PAYLOAD_WINDOW_MS));
+}
 
 /** The keys, or FAILED_PRECONDITION when the deployment has none (before anything is written). */
 export function requireSigningKeys(ctx: AppContext): SigningKeys {
