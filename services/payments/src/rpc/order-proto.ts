@@ -64,7 +64,6 @@ export function refundToProto(row: RefundRow): Refund {
 }
 
 export function orderToProto(row: OrderRow, refunds: RefundRow[]): Order {
-  const paid = row.status === "CHARGED";
   return create(OrderSchema, {
     orderId: row.order_id,
     juspayOrderId: row.juspay_order_id ?? "",
@@ -75,7 +74,7 @@ export function orderToProto(row: OrderRow, refunds: RefundRow[]): Order {
     terminal: isTerminalOrder(row),
     amount: money(row.amount_minor, row.currency),
     amountRefunded: money(row.amount_refunded_minor, row.currency),
-    refundableAmount: money(paid ? refundableMinor(row, refunds) : 0n, row.currency),
+    refundableAmount: money(refundableMinor(row, refunds), row.currency),
     customerId: row.customer_id,
     customerEmail: row.customer_email ?? "",
     customerPhone: row.customer_phone ?? "",

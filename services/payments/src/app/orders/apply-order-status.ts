@@ -16,7 +16,9 @@ import { AppError } from "../errors.js";
 // to our rows, under the order's row lock so a webhook, a sync and an RPC
 // never interleave on one order. Only allowed transitions are taken, and a
 // money-moving status whose amount, currency or order id differs from our row
-// turns the order INTEGRITY_MISMATCH instead of paid.
+// turns the order INTEGRITY_MISMATCH instead of paid. Such an order stays
+// flagged, but what Juspay charged for it is recorded and its refunds are
+// followed: it is refundable up to Juspay's amount, never ours (ADR 0025).
 
 export interface OrderState {
   order: OrderRow;
@@ -80,16 +82,19 @@ export async function applyInTransaction(ctx: AppContext, trx: Transaction<Datab
     set("error_code", txn?.errorCode ?? reported.bankErrorCode ?? null);
     set("error_message", txn?.errorMessage ?? reported.bankErrorMessage ?? null);
     set("mandate_id", reported.mandate?.mandateId ?? row.mandate_id);
-    const refunded = reported.amountRefundedMinor === null ? null : BigInt(reported.amountRefundedMinor);
-    if (refunded !== null && refunded > row.amount_refunded_minor && refunded <= row.amount_minor) set("amount_refunded_minor", refunded);
   }
+  const mismatched = flagged || row.status === "INTEGRITY_MISMATCH";
+  const charged = mismatched ? (juspayCharge(status, reported, row.currency) ?? row.charged_amount_minor) : row.charged_amount_minor;
+  set("charged_amount_minor", charged);
+  const refunded = reported.amountRefundedMinor === null ? null : BigInt(reported.amountRefundedMinor);
+  if (refunded !== null && refunded > row.amount_refunded_minor && refunded <= (charged ?? row.amount_minor)) set("amount_refunded_minor", refunded);
 
   const refunds = await refundsOfOrder(trx, row.order_id);
   const updatedRefunds: RefundRow[] = [];
   const refundEvents: [RefundEventType, RefundRow][] = [];
   for (const refund of refunds) {
     const seen = reported.refunds.find((r) => r.uniqueRequestId === refund.unique_request_id);
-    const next = seen === undefined || flagged ? refund : await applyRefund(ctx, trx, refund, seen, now);
+    const next = seen === undefined ? refund : await applyRefund(ctx, trx, refund, seen, now);
     if (next !== refund) changed = true;
     const event = refundEventType(refund.status, next.status);
     if (event !== null) refundEvents.push([event, next]);
@@ -107,6 +112,14 @@ export async function applyInTransaction(ctx: AppContext, trx: Transaction<Datab
   if (orderEvent !== null) await appendOrderEvent(trx, ctx.eventSubjects, orderEvent, order, updatedRefunds);
   for (const [type, refund] of refundEvents) await appendRefundEvent(trx, ctx.eventSubjects, type, refund, order.customer_id);
   return { order, refunds: updatedRefunds, changed };
+}
+
+/** What Juspay reports it charged: its amount while it says CHARGED in our currency; else null. */
+function juspayCharge(status: string, reported: JuspayOrder, currency: string): bigint | null {
+  if (status !== "CHARGED" || reported.amountMinor === null) return null;
+  if (reported.currency !== null && reported.currency !== currency) return null;
+  const amount = BigInt(reported.amountMinor);
+  return amount > 0n ? amount : null;
 }
 
 /** A registration order's status carries its mandate: the mandate row follows it (ADR 0013). */

@@ -2,7 +2,7 @@ import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import type { Transaction } from "kysely";
 import { lockOrder, refundsOfOrder, type RefundRow } from "../../db/orders-repository.js";
 import type { DatabaseSchema } from "../../db/schema.js";
-import { refundableMinor } from "../../domain/refundable.js";
+import { chargedMinor, refundableMinor } from "../../domain/refundable.js";
 import { deriveUniqueRequestId, refundIdFor } from "../../domain/unique-request-id.js";
 import { enqueue } from "../../jobs/queue.js";
 import { JOB_KINDS, type RefundSyncPayload } from "../../jobs/kinds.js";
@@ -58,8 +58,12 @@ export async function prepareRefund(ctx: AppContext, trx: Transaction<DatabaseSc
     return { kind: "send", refund: existing, fresh: false };
   }
 
-  if (order.status !== "CHARGED") {
-    throw new AppError("failed_precondition", ErrorReason.ORDER_NOT_REFUNDABLE, `order ${order.order_id} is not CHARGED, so it cannot be refunded`);
+  if (chargedMinor(order) === null) {
+    const why =
+      order.status === "INTEGRITY_MISMATCH"
+        ? "is INTEGRITY_MISMATCH and Juspay does not report a charge in the order's currency, so there is nothing to refund through the API"
+        : "is not CHARGED, so it cannot be refunded";
+    throw new AppError("failed_precondition", ErrorReason.ORDER_NOT_REFUNDABLE, `order ${order.order_id} ${why}`);
   }
   if (request.currency !== order.currency) {
     // The proto's contract (RefundOrderRequest.amount, ErrorReason.AMOUNT_MISMATCH): FAILED_PRECONDITION, naming the field.

@@ -12,7 +12,8 @@ import { prepareRefund, type RefundRequest } from "./prepare-refund.js";
 import { sendRefund } from "./send-refund.js";
 
 // RefundOrder: at most one refund reaches Juspay per caller key.
-// 1. A just-paid order is refreshed first, so it is refundable.
+// 1. A just-paid order is refreshed first, so it is refundable; so is an
+//    INTEGRITY_MISMATCH one, to learn what Juspay charged (ADR 0025).
 // 2. The key is claimed and the PENDING row (with its unique_request_id) and
 //    its sync job are committed before Juspay is called (prepare-refund.ts).
 // 3. Juspay is called once, within the caller's deadline; what its answer
@@ -34,7 +35,7 @@ export async function refundOrder(ctx: AppContext, request: RefundRequest, budge
 
   const order = await findOrder(ctx.db, request.orderId);
   if (order === undefined) throw new AppError("not_found", ErrorReason.NOT_FOUND, `order ${request.orderId} not found`);
-  if (!isTerminalOrderStatus(order.status)) await refreshOrder(ctx, request.orderId, budget, order);
+  if (!isTerminalOrderStatus(order.status) || order.status === "INTEGRITY_MISMATCH") await refreshOrder(ctx, request.orderId, budget, order);
 
   const prepared = await ctx.db.transaction().execute((trx) => prepareRefund(ctx, trx, ref, request));
   if (prepared.kind === "replay") return replay(ctx, prepared.refundId, prepared.response);

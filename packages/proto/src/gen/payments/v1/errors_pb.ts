@@ -48,7 +48,8 @@ export type ErrorDetail = Message<"payments.v1.ErrorDetail"> & {
   /**
    * When set, wait at least this long before retrying (RATE_LIMITED,
    * OVERLOADED, IDEMPOTENCY_KEY_IN_FLIGHT, JUSPAY_UNAVAILABLE with a
-   * Retry-After from Juspay).
+   * Retry-After from Juspay, ORDER_NOT_UPDATABLE while a signed payload can
+   * still be paid).
    *
    * @generated from field: google.protobuf.Duration retry_after = 3;
    */
@@ -194,8 +195,9 @@ export enum ErrorReason {
   REFUND_EXCEEDS_REFUNDABLE = 6,
 
   /**
-   * FAILED_PRECONDITION. The order is not CHARGED (or is in
-   * INTEGRITY_MISMATCH), so it cannot be refunded. Not retryable.
+   * FAILED_PRECONDITION. The order is not CHARGED (or is INTEGRITY_MISMATCH
+   * and Juspay does not report it CHARGED in the order's currency), so it
+   * cannot be refunded. Not retryable.
    *
    * @generated from enum value: ERROR_REASON_ORDER_NOT_REFUNDABLE = 7;
    */
@@ -203,7 +205,9 @@ export enum ErrorReason {
 
   /**
    * FAILED_PRECONDITION. The order can no longer be updated (charged, terminal,
-   * or a payment attempt is in progress). Not retryable.
+   * or a payment attempt is in progress). Not retryable. Also, retryable with
+   * retry_after, for an amount change while a SIGNATURE payload signed for the
+   * current amount can still be paid.
    *
    * @generated from enum value: ERROR_REASON_ORDER_NOT_UPDATABLE = 8;
    */

@@ -96,7 +96,9 @@ export type Order = Message<"payments.v1.Order"> & {
 
   /**
    * What RefundOrder accepts now: amount minus refunds in PENDING, SUCCESS,
-   * MANUAL_REVIEW or UNKNOWN status; 0 unless the order is CHARGED.
+   * MANUAL_REVIEW or UNKNOWN status; 0 unless the order is CHARGED. For an
+   * INTEGRITY_MISMATCH order Juspay reports CHARGED: the amount Juspay
+   * charged (not `amount`) minus those refunds.
    *
    * @generated from field: payments.v1.Money refundable_amount = 10;
    */

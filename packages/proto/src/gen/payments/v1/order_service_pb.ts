@@ -103,7 +103,8 @@ export type RefundOrderRequest = Message<"payments.v1.RefundOrderRequest"> & {
    * Amount to refund. Required; validated as Money. Currency must equal the
    * order's (else FAILED_PRECONDITION, AMOUNT_MISMATCH); amount at most the
    * order's refundable_amount (else FAILED_PRECONDITION,
-   * REFUND_EXCEEDS_REFUNDABLE, with no Juspay call).
+   * REFUND_EXCEEDS_REFUNDABLE, with no Juspay call). An INTEGRITY_MISMATCH
+   * order is refreshed first and is refundable up to what Juspay charged.
    *
    * @generated from field: payments.v1.Money amount = 3;
    */
@@ -481,9 +482,12 @@ export const OrderService: GenService<{
    * Changes the amount and/or udfs of an order that has not been paid.
    * Mutating and idempotent. Rejected with FAILED_PRECONDITION
    * (ORDER_NOT_UPDATABLE) once the order is CHARGED, terminal, or has a
-   * transaction in progress. Process payloads issued earlier become invalid:
-   * get a new one from CreateProcessPayload. If Juspay does not know the order
-   * yet (SIGNATURE flavour before the SDK opened) only our row changes.
+   * transaction in progress. An amount change is also rejected (retryable,
+   * with retry_after) while a SIGNATURE payload signed for the current amount
+   * may still be accepted by Juspay (16 minutes after it was signed, by
+   * default): Juspay could otherwise charge the old amount. After a change,
+   * get a new payload from CreateProcessPayload. If Juspay does not know the
+   * order yet (SIGNATURE flavour before the SDK opened) only our row changes.
    *
    * @generated from rpc payments.v1.OrderService.UpdateOrder
    */
