@@ -13,8 +13,9 @@ import { startStack, type Stack } from "./helpers/stack.js";
 // signed for its old amount can still be paid. Juspay does not know the order
 // before the SDK opens it, so UpdateOrder changes only our row; the customer
 // then pays the old payload and Juspay charges the old amount against our new
-// one (INTEGRITY_MISMATCH, money taken, order stuck). The window is short here
-// (WINDOW_MS instead of 16 minutes) so the test can outlive it.
+// one (INTEGRITY_MISMATCH, money taken, order stuck). Session-flavour payloads
+// pay Juspay's own order, which UpdateOrder changes first: not held. The
+// window is short here (WINDOW_MS instead of 16 minutes) so a test can outlive it.
 
 const WINDOW_MS = 4_000;
 
@@ -60,6 +61,16 @@ describe("UpdateOrder while a signed payload can still be paid", () => {
     expect(status.order?.status).toBe(OrderStatus.CHARGED);
     expect(status.order?.amount?.amountMinor).toBe(30_000n);
     expect(status.order?.refundableAmount?.amountMinor).toBe(30_000n);
+  });
+
+  it("lets a session-flavour payload's amount change: Juspay holds that order and is told first, so the customer pays the new amount", async () => {
+    const res = await stack.payloads.createProcessPayload({ idempotencyKey: "key-usp3-payload", orderId: "usp3", amount: inr(30_000n), customerId: "cust_usp", flavour: ProcessPayloadFlavour.SESSION });
+    const updated = await stack.orders.updateOrder({ idempotencyKey: "key-usp3-update", orderId: "usp3", amount: inr(40_000n) });
+    expect(updated.order?.amount?.amountMinor).toBe(40_000n);
+    expect((await sdkProcess(stack, res.payloadJson)).status).toBe("charged");
+    const status = await stack.orders.getOrderStatus({ orderId: "usp3" });
+    expect(status.order?.status).toBe(OrderStatus.CHARGED);
+    expect(status.order?.amount?.amountMinor).toBe(40_000n);
   });
 
   // Last in this file: it moves the simulator's clock past Juspay's window, after which no payload signed now is accepted.
