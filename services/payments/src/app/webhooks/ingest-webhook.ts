@@ -1,10 +1,11 @@
-import { randomInt } from "node:crypto";
+import { createHash, randomInt } from "node:crypto";
 import { parseWebhookEnvelope } from "@payments/juspay";
 import type { WebhookEventStateName } from "../../db/schema.js";
 import { insertOrCountDelivery } from "../../db/webhook-events-repository.js";
 import { JOB_KINDS, type WebhookProcessPayload } from "../../jobs/kinds.js";
 import type { AppContext } from "../context.js";
 import { recordDeadLetter } from "./dead-letters.js";
+import { dedupKeyOf, unstorableRoutingField } from "./routing-fields.js";
 
 // IngestJuspayWebhook: store the raw webhook durably and deduplicated, and
 // enqueue its processing in the same statement (one round trip, one commit:
@@ -38,10 +39,11 @@ export async function ingestWebhook(ctx: AppContext, input: IngestInput): Promis
   const parsed = parseWebhookEnvelope(body, { maxBytes: MAX_WEBHOOK_BODY_BYTES });
   if (!parsed.ok) {
     const { code, message, bodySha256 } = parsed.error;
-    const count = await recordDeadLetter(ctx.db, { bodyHash: bodySha256, body, reason: `${code}: ${message}` });
-    ctx.logger.warn({ bodySha256, reason: code, count }, "webhook body is not a Juspay webhook: kept as a dead letter");
-    return { eventId: "", duplicate: count > 1, dedupKey: `sha256:${bodySha256}`, state: "MALFORMED", juspayEventId: "", eventName: "" };
+    return deadLetter(ctx, body, bodySha256, code, message);
   }
+  // Checked before anything from the body is written or logged.
+  const unstorable = unstorableRoutingField(parsed.value);
+  if (unstorable !== undefined) return deadLetter(ctx, body, sha256Hex(body), "invalid_field", unstorable);
 
   const envelope = parsed.value;
   const eventId = newWebhookEventId();
@@ -49,7 +51,7 @@ export async function ingestWebhook(ctx: AppContext, input: IngestInput): Promis
     ctx.db,
     {
       eventId,
-      dedupKey: envelope.dedupKey,
+      dedupKey: dedupKeyOf(envelope),
       juspayEventId: envelope.eventId,
       eventName: envelope.eventName,
       orderId: envelope.orderId,
@@ -75,6 +77,15 @@ export async function ingestWebhook(ctx: AppContext, input: IngestInput): Promis
     eventName: row.event_name,
   };
 }
+
+/** Keeps a body that is not a storable Juspay webhook as a dead letter; the bridge answers 400 (MALFORMED). */
+async function deadLetter(ctx: AppContext, body: Buffer, bodySha256: string, code: string, message: string): Promise<IngestResult> {
+  const count = await recordDeadLetter(ctx.db, { bodyHash: bodySha256, body, reason: `${code}: ${message}` });
+  ctx.logger.warn({ bodySha256, reason: code, detail: message, count }, "webhook body is not a Juspay webhook: kept as a dead letter");
+  return { eventId: "", duplicate: count > 1, dedupKey: `sha256:${bodySha256}`, state: "MALFORMED", juspayEventId: "", eventName: "" };
+}
+
+const sha256Hex = (bytes: Buffer): string => createHash("sha256").update(bytes).digest("hex");
 
 /** At most one live processing job per event (ingest, replay and the sweep share it). */
 export function webhookProcessKey(eventId: string): string {
