@@ -20,8 +20,6 @@ export const MAX_WEBHOOK_BODY_BYTES = 262_144;
 
 export interface IngestInput {
   body: Uint8Array;
-  /** When the bridge received it; null = now (the database's clock). */
-  receiveTime: Date | null;
 }
 
 export interface IngestResult {
@@ -58,7 +56,6 @@ export async function ingestWebhook(ctx: AppContext, input: IngestInput): Promis
       mandateId: envelope.mandateId,
       body,
       juspayCreateTime: envelope.dateCreated,
-      receiveTime: input.receiveTime,
     },
     { kind: JOB_KINDS.webhookProcess, payload: { eventId } satisfies WebhookProcessPayload, uniqueKey: webhookProcessKey(eventId) },
   );

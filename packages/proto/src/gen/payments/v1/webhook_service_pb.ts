@@ -87,8 +87,10 @@ export type IngestJuspayWebhookRequest = Message<"payments.v1.IngestJuspayWebhoo
   body: Uint8Array;
 
   /**
-   * When the bridge received the request. Optional: unset = when the service
-   * received this call.
+   * Ignored (kept for wire compatibility): the service stamps the receive
+   * time itself, with its database's clock, so a caller cannot date an event
+   * into the past or the future (and out of ListWebhookEvents' windows or the
+   * sweep's order).
    *
    * @generated from field: google.protobuf.Timestamp receive_time = 5;
    */
