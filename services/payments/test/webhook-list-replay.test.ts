@@ -21,15 +21,15 @@ afterAll(async () => stack?.stop());
 
 type ListInit = MessageInitShape<typeof ListWebhookEventsRequestSchema>;
 
-/** Ingests `body` as received at `at` (the bridge's receive time) and returns our event id. */
+/** Ingests `body`, then dates its row `at` (the service stamps its own receive time), and returns our event id. */
 async function ingestAt(body: Uint8Array, at?: Date): Promise<string> {
   const res = await stack.webhooks.ingestJuspayWebhook({
     method: "POST",
     path: "/webhooks/juspay",
     body,
     headers: [{ name: "content-type", value: "application/json" }],
-    receiveTime: at ? timestampFromDate(at) : undefined,
   });
+  if (at) await stack.database.database.db.updateTable("webhook_events").set({ receive_time: at }).where("event_id", "=", res.eventId).execute();
   return res.eventId;
 }
 

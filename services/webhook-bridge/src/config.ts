@@ -27,8 +27,10 @@ export interface BridgeConfig {
   /** Service credential sent as `authorization: Bearer …`; unset = none. */
   paymentsToken: string | undefined;
   forwardTimeoutMs: number;
-  /** Largest webhook body accepted (the service takes at most 256 KiB). */
+  /** Largest webhook body accepted, and so stored (the service takes at most 256 KiB). */
   maxBodyBytes: number;
+  /** Webhooks per second per source (client address), sustained and in a burst; perSecond 0 = no limit. */
+  rateLimit: { perSecond: number; burst: number };
   /** Time a client has to send all request headers. */
   headersTimeoutMs: number;
   /** Time a client has to send the whole request. */
@@ -45,6 +47,8 @@ export { ConfigError } from "@payments/env-config";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 const MAX_BODY_BYTES = 256 * 1024;
+// Juspay's webhooks are a few KiB; every accepted body is stored, so the default keeps a forged one small.
+const DEFAULT_BODY_BYTES = 64 * 1024;
 // RFC 7230 token: what a header name may be.
 const TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,256}$/;
 // Headers the bridge handles itself; requiring one of them makes no sense.
@@ -65,7 +69,8 @@ export function loadConfig(env: Env = process.env): BridgeConfig {
     read.problem("PAYMENTS_TOKEN", "must be 1-4096 printable ASCII characters without spaces");
   }
   const forwardTimeoutMs = read.integer("FORWARD_TIMEOUT_MS", 5_000, 100, 60_000);
-  const maxBodyBytes = read.integer("MAX_BODY_BYTES", MAX_BODY_BYTES, 1_024, MAX_BODY_BYTES);
+  const maxBodyBytes = read.integer("MAX_BODY_BYTES", DEFAULT_BODY_BYTES, 1_024, MAX_BODY_BYTES);
+  const rateLimit = { perSecond: read.integer("RATE_LIMIT_PER_SECOND", 50, 0, 100_000), burst: read.integer("RATE_LIMIT_BURST", 200, 1, 1_000_000) };
   const headersTimeoutMs = read.integer("HEADERS_TIMEOUT_MS", 10_000, 100, 120_000);
   const requestTimeoutMs = read.integer("REQUEST_TIMEOUT_MS", 30_000, 100, 300_000);
   // Node refuses a headers timeout longer than the request timeout.
@@ -77,7 +82,7 @@ export function loadConfig(env: Env = process.env): BridgeConfig {
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
-    host, port, credentials, requiredHeader, paymentsUrl, paymentsToken, forwardTimeoutMs, maxBodyBytes,
+    host, port, credentials, requiredHeader, paymentsUrl, paymentsToken, forwardTimeoutMs, maxBodyBytes, rateLimit,
     headersTimeoutMs, requestTimeoutMs, bodyIdleTimeoutMs, retryAfterSeconds, shutdownGraceMs, logLevel,
   };
 }

@@ -1,13 +1,13 @@
 import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { create } from "@bufbuild/protobuf";
-import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { WebhookEventState } from "@payments/proto/payments/v1/statuses_pb";
 import { HttpHeaderSchema, WebhookService } from "@payments/proto/payments/v1/webhook_service_pb";
 
 // Hands one received webhook to WebhookService.IngestJuspayWebhook and turns
 // the answer into what the HTTP side needs to decide 200 / 400 / 503. Only the
-// service decides whether an event is stored; the bridge never guesses.
+// service decides whether an event is stored; the bridge never guesses. No
+// receive time is sent: the service stamps its own (docs/adr/0022).
 
 export interface ReceivedWebhook {
   method: string;
@@ -15,7 +15,6 @@ export interface ReceivedWebhook {
   /** Headers already filtered (no credentials, no hop-by-hop), in arrival order. */
   headers: { name: string; value: string }[];
   body: Buffer;
-  receiveTime: Date;
   remoteIp: string | undefined;
   /** Sent as x-request-id: the service's logs of this webhook carry it too. */
   requestId: string;
@@ -54,7 +53,6 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
             path: webhook.path,
             headers: webhook.headers.map((h) => create(HttpHeaderSchema, h)),
             body: webhook.body,
-            receiveTime: timestampFromDate(webhook.receiveTime),
             remoteIp: webhook.remoteIp ?? "",
           },
           { timeoutMs: options.timeoutMs, headers: { ...headers, "x-request-id": webhook.requestId } },

@@ -9,6 +9,8 @@ import { createCounters, type BridgeCounters } from "./counters.js";
 import { createForwarder, type Forwarder } from "./forward.js";
 import { forwardableHeaders, MAX_FORWARDED_HEADERS, remoteIp } from "./headers.js";
 import { createLogger, type Logger } from "./logger.js";
+import { loggablePath, MAX_REQUEST_TARGET } from "./request-target.js";
+import { createRateLimiter } from "./rate-limit.js";
 
 // The HTTP side: routes, the checks every webhook passes before a byte is
 // forwarded (auth, content type, size, timeouts), and the mapping of the
@@ -38,6 +40,7 @@ export async function startBridge(config: BridgeConfig, options: BridgeOptions =
   const forwarder = options.forwarder ?? createForwarder({ paymentsUrl: config.paymentsUrl, paymentsToken: config.paymentsToken, timeoutMs: config.forwardTimeoutMs });
   const auth = createAuthenticator(config.credentials, config.requiredHeader);
   const counters = createCounters();
+  const rateLimiter = createRateLimiter(config.rateLimit);
   let inFlight = 0;
   let stopping = false;
   let drained: (() => void) | undefined;
@@ -58,8 +61,13 @@ export async function startBridge(config: BridgeConfig, options: BridgeOptions =
   };
 
   const handleWebhook = async (req: IncomingMessage, res: ServerResponse, ip: string | undefined): Promise<number> => {
-    const receiveTime = new Date();
     counters.received++;
+    // Before anything else: a flooding source costs one map look-up per request.
+    if (!rateLimiter.take(ip ?? "unknown")) {
+      counters.rateLimited++;
+      reply(res, 429, { error: "too many webhooks" }, { "retry-after": "1" }, true);
+      return 429;
+    }
     // Checked before any byte of the body is read; the body stays unread, so the connection is closed after answering.
     const authorized = auth.checkAuthorization(req.headers.authorization);
     const headerOk = auth.checkRequiredHeader(config.requiredHeader ? req.headers[config.requiredHeader.name] : undefined);
@@ -102,7 +110,7 @@ export async function startBridge(config: BridgeConfig, options: BridgeOptions =
     counters.forwarded++;
     // One id per delivery, in our logs and the service's (Juspay sends none we could trust).
     const requestId = randomUUID();
-    const result = await forwarder.forward({ method: req.method ?? "POST", path: req.url ?? WEBHOOK_PATH, headers, body, receiveTime, remoteIp: ip, requestId });
+    const result = await forwarder.forward({ method: req.method ?? "POST", path: req.url ?? WEBHOOK_PATH, headers, body, remoteIp: ip, requestId });
     switch (result.kind) {
       case "stored":
         counters[result.duplicate ? "duplicates" : "stored"]++;
@@ -130,9 +138,13 @@ export async function startBridge(config: BridgeConfig, options: BridgeOptions =
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     const started = Date.now();
     const ip = remoteIp(req.socket.remoteAddress);
-    const path = (req.url ?? "/").split("?")[0];
+    const target = req.url ?? "/";
+    const path = target.split("?")[0]!;
     let work: Promise<number>;
-    if (path === "/healthz") {
+    if (target.length > MAX_REQUEST_TARGET) {
+      // The service takes no longer path; refused before it reaches a log line or the service.
+      work = Promise.resolve((reply(res, 414, { error: "request target too long" }, {}, true), 414));
+    } else if (path === "/healthz") {
       work = Promise.resolve(req.method === "GET" || req.method === "HEAD" ? (reply(res, 200, { ok: true }), 200) : (reply(res, 405, { error: "method not allowed" }, { allow: "GET, HEAD" }, true), 405));
     } else if (path !== WEBHOOK_PATH) {
       work = Promise.resolve((reply(res, 404, { error: "not found" }, {}, true), 404));
@@ -147,7 +159,7 @@ export async function startBridge(config: BridgeConfig, options: BridgeOptions =
     }
     work.then(
       (status) => {
-        if (path !== "/healthz") logger.info({ method: req.method, path, status, remoteIp: ip, durationMs: Date.now() - started }, "request");
+        if (path !== "/healthz") logger.info({ method: req.method, path: loggablePath(path), status, remoteIp: ip, durationMs: Date.now() - started }, "request");
       },
       (err: unknown) => {
         logger.error({ err: err instanceof Error ? err.message : String(err) }, "request failed");

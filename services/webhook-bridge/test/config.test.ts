@@ -24,7 +24,8 @@ describe("loadConfig", () => {
     expect(config.host).toBe("127.0.0.1");
     expect(config.paymentsUrl).toBe("http://127.0.0.1:50051");
     expect(config.forwardTimeoutMs).toBe(5_000);
-    expect(config.maxBodyBytes).toBe(256 * 1024);
+    expect(config.maxBodyBytes).toBe(64 * 1024);
+    expect(config.rateLimit).toEqual({ perSecond: 50, burst: 200 });
     expect(config.credentials).toEqual([
       { username: "juspay", password: "first-password" },
       { username: "juspay2", password: "second:pass" },
@@ -58,6 +59,8 @@ describe("loadConfig", () => {
       BODY_IDLE_TIMEOUT_MS: "-1",
       RETRY_AFTER_SECONDS: "0",
       SHUTDOWN_GRACE_MS: "x",
+      RATE_LIMIT_PER_SECOND: "-1",
+      RATE_LIMIT_BURST: "0",
       LOG_LEVEL: "loud",
     };
     const found = problems(env);

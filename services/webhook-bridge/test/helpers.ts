@@ -25,6 +25,7 @@ export function testConfig(paymentsUrl: string, overrides: Partial<BridgeConfig>
     paymentsToken: "bridge-service-token",
     forwardTimeoutMs: 500,
     maxBodyBytes: 256 * 1024,
+    rateLimit: { perSecond: 0, burst: 1 },
     headersTimeoutMs: 400,
     requestTimeoutMs: 1_500,
     bodyIdleTimeoutMs: 300,

@@ -1,10 +1,11 @@
-import { REDACTED, scrubText } from "./text.js";
+import { scrubBounded } from "./bounded.js";
+import { REDACTED } from "./text.js";
 import { scrubValue } from "./value.js";
 
 // What every service's pino logger is built with: each record and each
 // child's bindings are scrubbed deeply before they are written (errors too,
 // with whatever an HTTP client attached to them), the final message is
-// scrubbed as text, and fixed redact paths stay as a last line for fields
+// cut to a bound and scrubbed as text, and fixed redact paths stay as a last line for fields
 // added after the formatter (pino's own).
 
 /** Fields removed by path even if the scrubber were bypassed. */
@@ -48,7 +49,7 @@ export function redactingLoggerOptions(): RedactingOptions {
     },
     serializers: {
       // The message after interpolation, and an error's message when it stands in for one.
-      msg: (msg: unknown) => (typeof msg === "string" ? scrubText(msg) : scrubValue(msg)),
+      msg: (msg: unknown) => (typeof msg === "string" ? scrubBounded(msg) : scrubValue(msg)),
       // Errors are already plain, scrubbed objects (formatters.log); pino's own serializer would re-add `raw`.
       err: (err: unknown) => (err instanceof Error ? scrubValue(err) : err),
     },

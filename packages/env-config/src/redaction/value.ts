@@ -1,8 +1,10 @@
 import { looksLikeCardNumber } from "./luhn.js";
+import { MAX_LOGGED_STACK_CHARS, scrubBounded } from "./bounded.js";
 import { REDACTED, scrubText } from "./text.js";
 
 // Deep scrubbing of a log record: a JSON-safe copy in which fields named like
-// secrets are replaced whole, every string is scrubbed as text, errors become
+// secrets are replaced whole, every string is cut to a bound and scrubbed as
+// text (bounded.ts), errors become
 // plain objects (name, message, stack, own fields such as an HTTP client's
 // request config, and their cause), and binary data is reduced to its size.
 
@@ -53,7 +55,7 @@ export function scrubValue(value: unknown, extraSecrets: readonly string[] = [])
 function walk(value: unknown, secrets: readonly string[], depth: number, seen: WeakSet<object>): unknown {
   switch (typeof value) {
     case "string":
-      return scrubText(value, secrets);
+      return scrubBounded(value, undefined, secrets);
     case "number":
       return Number.isSafeInteger(value) && looksLikeCardNumber(String(Math.abs(value))) ? scrubText(String(value)) : value;
     case "bigint":
@@ -85,7 +87,7 @@ function walkObject(value: object, secrets: readonly string[], depth: number, se
   if (value instanceof Map) return entries([...value.entries()].map(([k, v]) => [String(k), v]), next);
   if (value instanceof Set) return [...value].slice(0, MAX_ENTRIES).map(next);
   if (typeof Headers !== "undefined" && value instanceof Headers) return entries([...value.entries()], next);
-  if (value instanceof Error) return errorObject(value, next);
+  if (value instanceof Error) return errorObject(value, secrets, next);
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === "function") return next(toJSON.call(value));
   return entries(Object.entries(value), next);
@@ -94,7 +96,7 @@ function walkObject(value: object, secrets: readonly string[], depth: number, se
 function entries(pairs: [string, unknown][], next: (v: unknown) => unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, v] of pairs.slice(0, MAX_ENTRIES)) {
-    const scrubbedKey = scrubText(key);
+    const scrubbedKey = scrubBounded(key);
     if (isSensitiveKey(key)) out[scrubbedKey] = v === undefined || v === null || v === "" ? v : REDACTED;
     else {
       const scrubbed = next(v);
@@ -105,9 +107,10 @@ function entries(pairs: [string, unknown][], next: (v: unknown) => unknown): Rec
 }
 
 /** pino's error shape ({type, message, stack, ...fields}), scrubbed, with its cause chain. */
-function errorObject(err: Error, next: (v: unknown) => unknown): Record<string, unknown> {
+function errorObject(err: Error, secrets: readonly string[], next: (v: unknown) => unknown): Record<string, unknown> {
   const fields = entries(Object.entries(err), next);
-  const out: Record<string, unknown> = { type: err.name, message: next(err.message), stack: next(err.stack), ...fields };
+  const stack = typeof err.stack === "string" ? scrubBounded(err.stack, MAX_LOGGED_STACK_CHARS, secrets) : next(err.stack);
+  const out: Record<string, unknown> = { type: err.name, message: next(err.message), stack, ...fields };
   if (err.cause !== undefined && !("cause" in fields)) out.cause = next(err.cause);
   if (err instanceof AggregateError) out.errors = next(err.errors);
   return out;

@@ -1,5 +1,6 @@
-// Juspay webhooks (reference §4): Basic-auth check and envelope parsing.
-export { createBasicAuthVerifier, decodeBasicAuthorization, type BasicAuthCredentials, type BasicAuthVerifier } from "./basic-auth.js";
+// Juspay webhooks (reference §4): envelope parsing. Their Basic auth is
+// checked by the webhook bridge (services/webhook-bridge/src/basic-auth.ts),
+// the one implementation that runs.
 export {
   parseWebhookDate,
   parseWebhookEnvelope,

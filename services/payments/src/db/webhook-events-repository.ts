@@ -17,7 +17,6 @@ export interface NewWebhookEvent {
   mandateId: string | null;
   body: Uint8Array;
   juspayCreateTime: Date | null;
-  receiveTime: Date | null;
 }
 
 export type InsertOutcome = { inserted: true; row: WebhookEventRow } | { inserted: false; row: WebhookEventRow };
@@ -34,7 +33,7 @@ export async function insertOrCountDelivery(db: Db, event: NewWebhookEvent, proc
     with inserted as (
       insert into webhook_events (event_id, dedup_key, juspay_event_id, event_name, order_id, mandate_id, body, juspay_create_time, receive_time)
       values (${event.eventId}, ${event.dedupKey}, ${event.juspayEventId}, ${event.eventName}, ${event.orderId}, ${event.mandateId},
-        ${event.body}, ${event.juspayCreateTime}, coalesce(${event.receiveTime}::timestamptz, now()))
+        ${event.body}, ${event.juspayCreateTime}, now())
       on conflict (dedup_key) do nothing
       returning *
     ), job as (${enqueueForEachRow("inserted", processing)})
@@ -105,4 +104,22 @@ export async function unmatchedNowMatchable(db: Db, noOwnerReason: string, limit
     .limit(limit)
     .execute();
   return rows.map((r) => r.event_id);
+}
+
+/**
+ * True when an event for `mandateId` was left UNMATCHED with `reason` (Juspay
+ * said it does not know the mandate) within the last `withinMs`: processing
+ * another one need not ask Juspay again. Every replica sees the same rows.
+ */
+export async function recentlyUnmatchedMandate(db: Db, mandateId: string, reason: string, withinMs: number): Promise<boolean> {
+  const row = await db
+    .selectFrom("webhook_events")
+    .select("event_id")
+    .where("mandate_id", "=", mandateId)
+    .where("state", "=", "UNMATCHED")
+    .where("last_error", "=", reason)
+    .where("process_time", ">", sql<Date>`now() - ${`${withinMs} milliseconds`}::interval`)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }

@@ -32,7 +32,8 @@ export function webhookService(app: AppContext): ServiceImpl<typeof WebhookServi
   return {
     async ingestJuspayWebhook(req) {
       // Headers, path and remote IP are not stored: Juspay puts nothing we use there, and they may carry credentials.
-      const result = await ingestWebhook(app, { body: req.body, receiveTime: req.receiveTime ? timestampDate(req.receiveTime) : null });
+      // receive_time is ignored: the service stamps its own, which the caller cannot move (docs/adr/0022).
+      const result = await ingestWebhook(app, { body: req.body });
       return create(IngestJuspayWebhookResponseSchema, {
         eventId: result.eventId,
         duplicate: result.duplicate,

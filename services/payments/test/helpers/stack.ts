@@ -91,6 +91,8 @@ export interface Stack {
   webhooks: Client<typeof WebhookService>;
   /** Every log line the service wrote, parsed. */
   logs: Record<string, unknown>[];
+  /** Every log line the in-test bridge wrote, parsed (empty without `webhooks: true`). */
+  bridgeLogs: Record<string, unknown>[];
   /** "http://127.0.0.1:<port>/metrics", when started with `metrics: true`. */
   metricsUrl: string | undefined;
   stop(): Promise<void>;
@@ -157,6 +159,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     mandates: createClient(MandateService, transport),
     webhooks: createClient(WebhookService, transport),
     logs,
+    bridgeLogs: bridgeLogs.logs,
     metricsUrl: metricsServer && `http://${metricsServer.address.host}:${metricsServer.address.port}/metrics`,
     async stop() {
       await bridge?.shutdown(1_000);

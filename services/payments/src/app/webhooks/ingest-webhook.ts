@@ -1,10 +1,11 @@
-import { randomInt } from "node:crypto";
+import { createHash, randomInt } from "node:crypto";
 import { parseWebhookEnvelope } from "@payments/juspay";
 import type { WebhookEventStateName } from "../../db/schema.js";
 import { insertOrCountDelivery } from "../../db/webhook-events-repository.js";
 import { JOB_KINDS, type WebhookProcessPayload } from "../../jobs/kinds.js";
 import type { AppContext } from "../context.js";
 import { recordDeadLetter } from "./dead-letters.js";
+import { dedupKeyOf, unstorableRoutingField } from "./routing-fields.js";
 
 // IngestJuspayWebhook: store the raw webhook durably and deduplicated, and
 // enqueue its processing in the same statement (one round trip, one commit:
@@ -19,8 +20,6 @@ export const MAX_WEBHOOK_BODY_BYTES = 262_144;
 
 export interface IngestInput {
   body: Uint8Array;
-  /** When the bridge received it; null = now (the database's clock). */
-  receiveTime: Date | null;
 }
 
 export interface IngestResult {
@@ -38,10 +37,11 @@ export async function ingestWebhook(ctx: AppContext, input: IngestInput): Promis
   const parsed = parseWebhookEnvelope(body, { maxBytes: MAX_WEBHOOK_BODY_BYTES });
   if (!parsed.ok) {
     const { code, message, bodySha256 } = parsed.error;
-    const count = await recordDeadLetter(ctx.db, { bodyHash: bodySha256, body, reason: `${code}: ${message}` });
-    ctx.logger.warn({ bodySha256, reason: code, count }, "webhook body is not a Juspay webhook: kept as a dead letter");
-    return { eventId: "", duplicate: count > 1, dedupKey: `sha256:${bodySha256}`, state: "MALFORMED", juspayEventId: "", eventName: "" };
+    return deadLetter(ctx, body, bodySha256, code, message);
   }
+  // Checked before anything from the body is written or logged.
+  const unstorable = unstorableRoutingField(parsed.value);
+  if (unstorable !== undefined) return deadLetter(ctx, body, sha256Hex(body), "invalid_field", unstorable);
 
   const envelope = parsed.value;
   const eventId = newWebhookEventId();
@@ -49,14 +49,13 @@ export async function ingestWebhook(ctx: AppContext, input: IngestInput): Promis
     ctx.db,
     {
       eventId,
-      dedupKey: envelope.dedupKey,
+      dedupKey: dedupKeyOf(envelope),
       juspayEventId: envelope.eventId,
       eventName: envelope.eventName,
       orderId: envelope.orderId,
       mandateId: envelope.mandateId,
       body,
       juspayCreateTime: envelope.dateCreated,
-      receiveTime: input.receiveTime,
     },
     { kind: JOB_KINDS.webhookProcess, payload: { eventId } satisfies WebhookProcessPayload, uniqueKey: webhookProcessKey(eventId) },
   );
@@ -75,6 +74,15 @@ export async function ingestWebhook(ctx: AppContext, input: IngestInput): Promis
     eventName: row.event_name,
   };
 }
+
+/** Keeps a body that is not a storable Juspay webhook as a dead letter; the bridge answers 400 (MALFORMED). */
+async function deadLetter(ctx: AppContext, body: Buffer, bodySha256: string, code: string, message: string): Promise<IngestResult> {
+  const count = await recordDeadLetter(ctx.db, { bodyHash: bodySha256, body, reason: `${code}: ${message}` });
+  ctx.logger.warn({ bodySha256, reason: code, detail: message, count }, "webhook body is not a Juspay webhook: kept as a dead letter");
+  return { eventId: "", duplicate: count > 1, dedupKey: `sha256:${bodySha256}`, state: "MALFORMED", juspayEventId: "", eventName: "" };
+}
+
+const sha256Hex = (bytes: Buffer): string => createHash("sha256").update(bytes).digest("hex");
 
 /** At most one live processing job per event (ingest, replay and the sweep share it). */
 export function webhookProcessKey(eventId: string): string {

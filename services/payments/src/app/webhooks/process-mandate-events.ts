@@ -1,7 +1,7 @@
 import { JuspayNotFoundError, isJuspayError, parseWebhookEnvelope } from "@payments/juspay";
 import { findMandate } from "../../db/mandates-repository.js";
 import { findOrder } from "../../db/orders-repository.js";
-import type { WebhookEventRow } from "../../db/webhook-events-repository.js";
+import { recentlyUnmatchedMandate, type WebhookEventRow } from "../../db/webhook-events-repository.js";
 import type { AppContext } from "../context.js";
 import { AppError } from "../errors.js";
 import { applyMandate, type MandateOwner } from "../mandates/apply-mandate.js";
@@ -19,9 +19,19 @@ export const UNMATCHED_NO_MANDATE_ID = "the event names no mandate";
 export const UNMATCHED_UNKNOWN_MANDATE = "Juspay does not know this mandate";
 export const UNMATCHED_NO_OWNER = "no mandate row, and neither Juspay nor our orders say whose mandate it is";
 export const UNMATCHED_NO_NOTIFICATION = "no pre-debit notification of ours with this id";
+/**
+ * How long Juspay's "no such mandate" is taken as still true for a mandate we
+ * hold no row of: forged events repeating one id cost one Juspay call per
+ * window, not one each (issue 15, finding 11). A real mandate that Juspay
+ * shows late is applied by ReplayWebhookEvent or its next event after that.
+ */
+export const UNKNOWN_MANDATE_MEMORY_MS = 5 * 60_000;
 
 export async function processMandateEvent(ctx: AppContext, event: WebhookEventRow, signal: AbortSignal): Promise<SubjectOutcome> {
   if (event.mandate_id === null) return { state: "UNMATCHED", reason: UNMATCHED_NO_MANDATE_ID };
+  if ((await findMandate(ctx.db, event.mandate_id)) === undefined && (await recentlyUnmatchedMandate(ctx.db, event.mandate_id, UNMATCHED_UNKNOWN_MANDATE, UNKNOWN_MANDATE_MEMORY_MS))) {
+    return { state: "UNMATCHED", reason: UNMATCHED_UNKNOWN_MANDATE };
+  }
   try {
     const reported = await ctx.juspay.mandates.checkStatus(event.mandate_id, { signal });
     const applied = await applyMandate(ctx, reported, await ownerOf(ctx, event.mandate_id, reported.orderId));

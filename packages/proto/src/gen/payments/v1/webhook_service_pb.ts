@@ -87,8 +87,10 @@ export type IngestJuspayWebhookRequest = Message<"payments.v1.IngestJuspayWebhoo
   body: Uint8Array;
 
   /**
-   * When the bridge received the request. Optional: unset = when the service
-   * received this call.
+   * Ignored (kept for wire compatibility): the service stamps the receive
+   * time itself, with its database's clock, so a caller cannot date an event
+   * into the past or the future (and out of ListWebhookEvents' windows or the
+   * sweep's order).
    *
    * @generated from field: google.protobuf.Timestamp receive_time = 5;
    */
@@ -131,7 +133,8 @@ export type IngestJuspayWebhookResponse = Message<"payments.v1.IngestJuspayWebho
   duplicate: boolean;
 
   /**
-   * The stored deduplication key: "evt:<Juspay event id>" or
+   * The stored deduplication key: "evt:<Juspay event id>",
+   * "evt-sha256:<64 lower-case hex of the id>" for an id over 200 bytes, or
    * "sha256:<64 lower-case hex of the body>" when the body has no id.
    *
    * @generated from field: string dedup_key = 3;
@@ -196,7 +199,7 @@ export type WebhookEvent = Message<"payments.v1.WebhookEvent"> & {
   eventName: string;
 
   /**
-   * Deduplication key ("evt:..." or "sha256:...").
+   * Deduplication key ("evt:...", "evt-sha256:..." or "sha256:...").
    *
    * @generated from field: string dedup_key = 4;
    */
@@ -583,7 +586,11 @@ export const WebhookService: GenService<{
    * once it is committed; processing happens afterwards in a background worker
    * (which re-reads Juspay before changing any state). The bridge answers
    * Juspay 200 only after this returns OK (400 when `state` is MALFORMED); on
-   * UNAVAILABLE (database down) it answers 503 so Juspay re-sends.
+   * UNAVAILABLE (database down) it answers 503 so Juspay re-sends. A body
+   * that is not JSON, has no event_name, or whose routing fields cannot be
+   * stored (event_name over 128 bytes; id, order_id, mandate_id or a
+   * notification id over 1024 bytes; a control character or malformed
+   * Unicode in any of them) is kept as a dead letter and answered MALFORMED.
    *
    * Takes no idempotency key: deduplication is by Juspay's event `id`, falling
    * back to the SHA-256 of the raw body when the body has no id (or is not
