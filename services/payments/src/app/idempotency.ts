@@ -12,7 +12,7 @@ import { AppError } from "./errors.js";
 type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
 
 export interface KeyRef {
-  /** "<caller>/<rpc>". */
+  /** "<owner>/<rpc>", the owner as keyOwner() names it. */
   scope: string;
   key: string;
 }
@@ -23,8 +23,20 @@ export type Claim =
   /** Done before: answer from what was stored. */
   | { kind: "completed"; response: Uint8Array | null; resourceId: string | null };
 
-export function scopeOf(caller: string, rpc: string): string {
-  return `${caller}/${rpc}`;
+/** `owner`: keyOwner() of the call; "<caller>" for callers that see every customer. */
+export function scopeOf(owner: string, rpc: string): string {
+  return `${owner}/${rpc}`;
+}
+
+/**
+ * Whose keys a call uses. A caller that sees every customer owns its keys; a
+ * customer-scoped caller (the BFF) owns a separate set per customer it acts
+ * for, so one customer can never replay, squat or probe another's key. Caller
+ * ids and customer ids hold no "/", so owners never collide; a plain caller's
+ * owner stays its id (refund ids are derived from it, ADR 0009).
+ */
+export function keyOwner(caller: string, customer: string | null): string {
+  return customer === null ? caller : `${caller}/customer/${customer}`;
 }
 
 /** Claims `ref` for a request with `requestHash`; throws AppError on reuse or while in flight. */
