@@ -89,12 +89,21 @@ export async function releaseKey(db: Db, ref: KeyRef): Promise<void> {
   await db.deleteFrom("idempotency_keys").where("scope", "=", ref.scope).where("key", "=", ref.key).where("state", "=", "in_flight").execute();
 }
 
-/** Deletes completed keys older than the retention; returns how many. */
+/**
+ * Deletes keys past the retention; returns how many. Completed keys go once
+ * created that long ago. An in-flight key goes only once its lock expired
+ * that long ago: its process died, or it was kept because a Juspay call's
+ * outcome stayed unknown, and a retry would have taken it over long before.
+ * No request runs that long (deadlines, Juspay and statement timeouts are
+ * seconds to minutes), so none that may still run is ever deleted.
+ */
 export async function pruneKeys(db: Db, retentionMs: number, limit = 1_000): Promise<number> {
+  const cutoff = sql<Date>`now() - ${retentionMs}::double precision * interval '1 millisecond'`;
+  // created_at (indexed) <= locked_until always, so the first condition narrows both kinds.
   const result = await sql<{ key: string }>`
     delete from idempotency_keys where ctid in (
       select ctid from idempotency_keys
-      where state = 'completed' and created_at < now() - ${retentionMs}::double precision * interval '1 millisecond'
+      where created_at < ${cutoff} and (state = 'completed' or locked_until < ${cutoff})
       limit ${limit})
     returning key`.execute(db);
   return result.rows.length;
