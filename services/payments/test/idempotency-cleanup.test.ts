@@ -24,20 +24,14 @@ afterAll(async () => stack?.stop());
 
 const db = () => stack.database.database.db;
 
+/** A key as a call left it `createdAgo`, its lock ending at now + `lockedUntil` (created_at is not writable through the schema's types). */
 async function insertKey(key: string, state: "in_flight" | "completed", createdAgo: string, lockedUntil: string): Promise<void> {
-  await db()
-    .insertInto("idempotency_keys")
-    .values({
-      scope: "test-all/CreateProcessPayload",
-      key,
-      request_hash: "hash-of-an-earlier-request",
-      state,
-      response: state === "completed" ? new Uint8Array([1]) : null,
-      locked_until: sql<Date>`now() + ${lockedUntil}::interval`,
-      created_at: sql<Date>`now() - ${createdAgo}::interval`,
-      completed_at: state === "completed" ? sql<Date>`now() - ${createdAgo}::interval` : null,
-    })
-    .execute();
+  const response = state === "completed" ? new Uint8Array([1]) : null;
+  await sql`
+    insert into idempotency_keys (scope, key, request_hash, state, response, locked_until, created_at, completed_at)
+    values ('test-all/CreateProcessPayload', ${key}, 'hash-of-an-earlier-request', ${state}, ${response},
+      now() + ${lockedUntil}::interval, now() - ${createdAgo}::interval,
+      case when ${state} = 'completed' then now() - ${createdAgo}::interval end)`.execute(db());
 }
 
 /** Makes the recurring cleanup due now and waits until it has run (it snoozes for minutes after each run). */
