@@ -51,7 +51,7 @@ beforeAll(async () => {
       maxMessageBytes: 256 * 1024,
       access: {
         callers: [{ id: "client-test", scopes: new Set(SCOPES), tokenSha256: [sha256Hex(TOKEN)], customerScoped: false, rateLimit: DEFAULT_RATE_LIMIT }],
-        limits: { unary: 100, webhooks: 100, streams: 100 },
+        limits: { unary: 100, webhooks: 100, streams: 100, eventStreams: 100, callerSharePercent: 100, maxStreamLifetimeMs: 3_600_000 },
       },
     },
     database,

@@ -62,7 +62,7 @@ export interface PaymentsSettings {
   syncMaxIntervalMs: number;
   /** Orders not paid after this long are no longer polled (webhooks still apply). */
   orderSyncMaxAgeMs: number;
-  /** Completed idempotency keys are kept this long (refund keys never expire: they live on the refund row). */
+  /** Idempotency keys are kept this long: completed ones from creation, abandoned in-flight ones from their lock's expiry (refund keys never expire: they live on the refund row). */
   idempotencyRetentionMs: number;
   /** An in-flight key whose process died is taken over after this long. */
   idempotencyLockMs: number;

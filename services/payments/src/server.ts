@@ -14,10 +14,11 @@ import { authInterceptor } from "./auth/auth-interceptor.js";
 import { CallerRegistry } from "./auth/caller-registry.js";
 import { CallerRateLimiter } from "./auth/rate-limiter.js";
 import { requestIdInterceptor } from "./observability/request-id-interceptor.js";
-import { admissionInterceptor } from "./rpc/admission.js";
+import { admissionInterceptor, callerShareInterceptor } from "./rpc/admission.js";
 import { errorInterceptor, validationInterceptor } from "./rpc/interceptors.js";
 import { requestDecodeInterceptor, withProtocolErrorDetails } from "./rpc/protocol-errors.js";
 import { routes } from "./rpc/routes.js";
+import { streamLifetimeInterceptor } from "./rpc/stream-lifetime.js";
 import { createOnePortServer } from "./transport/one-port-server.js";
 import { createTlsServer } from "./transport/tls-server.js";
 import { PEER_IDENTITIES, peerIdentities } from "./auth/peer-certificate.js";
@@ -55,7 +56,8 @@ export async function startServer({ config, database, logger, app, changeFeed, m
     routes: withProtocolErrorDetails(routes({ health, app, changeFeed })),
     // Over TLS, what the verified client certificate says the caller is (plaintext calls skip this).
     ...(config.access.tls ? { contextValues: (req: Parameters<typeof peerIdentities>[0]) => createContextValues().set(PEER_IDENTITIES, peerIdentities(req)) } : {}),
-    // Outermost first: the call gets its request id; errors get their ErrorDetail; overload is refused before any work; then who is calling; then the request's rules.
+    // Outermost first: the call gets its request id; errors get their ErrorDetail; overload is refused before any work; then who is calling,
+    // and whether it holds its share already; streams end after their lifetime; then the request's rules.
     interceptors: [
       requestIdInterceptor(),
       requestDecodeInterceptor(),
@@ -63,12 +65,14 @@ export async function startServer({ config, database, logger, app, changeFeed, m
       ...(metrics ? [rpcMetricsInterceptor(metrics)] : []),
       rpcTracingInterceptor(),
       errorInterceptor(logger),
-      admissionInterceptor(config.access.limits, (pool) => metrics?.loadShed.inc({ reason: pool })),
+      admissionInterceptor(config.access.limits, (reason) => metrics?.loadShed.inc({ reason })),
       authInterceptor({
         registry: new CallerRegistry(config.access.callers),
         limiter: new CallerRateLimiter(),
         onRateLimited: (caller) => metrics?.rateLimited.inc({ caller }),
       }),
+      callerShareInterceptor(config.access.limits, (reason) => metrics?.loadShed.inc({ reason })),
+      streamLifetimeInterceptor(config.access.limits.maxStreamLifetimeMs),
       validationInterceptor(),
     ],
     readMaxBytes: config.maxMessageBytes,

@@ -5,6 +5,7 @@ import type { AppContext } from "./app/context.js";
 import { ensureIdempotencyCleanup } from "./app/idempotency-cleanup-job.js";
 import { ensureWebhookSweep } from "./app/webhooks/webhook-sweep-job.js";
 import { OrderChangeFeed } from "./app/orders/order-change-feed.js";
+import { SharedOrderRefreshes } from "./app/orders/shared-refreshes.js";
 import type { JuspayApi } from "./app/ports.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/database.js";
@@ -85,6 +86,7 @@ export function createService(options: ServiceOptions): ServiceParts {
     alerts: new AlertCounters((alert) => metrics.alerts.inc({ alert })),
     orderChanges: changeFeed,
     eventSubjects: eventSubjectEncoder,
+    orderRefreshes: new SharedOrderRefreshes(),
     wakeJobs: () => worker?.wake(),
   };
   if (config.jobs.enabled) {

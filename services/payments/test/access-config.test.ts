@@ -37,7 +37,7 @@ describe("callers", () => {
         ["mobile-bff", ["payloads.write", "orders.read"], 1, true, { perSecond: 50, burst: 100 }],
         ["billing", ["refunds.write"], 2, false, { perSecond: 200, burst: 400 }],
       ]);
-      expect(access.limits).toEqual({ unary: 256, webhooks: 64, streams: 1_000 });
+      expect(access.limits).toEqual({ unary: 256, webhooks: 64, streams: 1_000, eventStreams: 100, callerSharePercent: 25, maxStreamLifetimeMs: 900_000 });
     }
   });
 

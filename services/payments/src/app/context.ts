@@ -5,6 +5,7 @@ import type { DatabaseSchema } from "../db/schema.js";
 import type { Logger } from "../logger.js";
 import type { AlertCounters } from "./alert-counters.js";
 import type { EventSubjectEncoder } from "./events/payment-events.js";
+import type { SharedOrderRefreshes } from "./orders/shared-refreshes.js";
 import type { JuspayApi } from "./ports.js";
 
 /** Tells WatchOrder streams (here and on other replicas) that an order changed. */
@@ -27,6 +28,8 @@ export interface AppContext {
   orderChanges: OrderChangeNotifier;
   /** Turns rows into the payments.v1 messages stored with payment events. */
   eventSubjects: EventSubjectEncoder;
+  /** GetOrderStatus refreshes under way in this process, one per order, joined by concurrent calls. */
+  orderRefreshes: SharedOrderRefreshes;
   /** Asks the local job worker to look for due jobs now (after an enqueue). */
   wakeJobs(): void;
 }

@@ -4,9 +4,11 @@ import { JobSnooze, type JobHandler } from "../jobs/worker.js";
 import type { AppContext } from "./context.js";
 import { pruneKeys } from "./idempotency.js";
 
-// Completed idempotency keys are kept IDEMPOTENCY_RETENTION_MS, then deleted
-// in batches. Refund keys stay unique for ever on the refund row itself, so
-// a replay after this cleanup still cannot make a second refund.
+// Idempotency keys are kept IDEMPOTENCY_RETENTION_MS, then deleted in
+// batches: completed ones after their creation, abandoned in-flight ones
+// after their lock expired (pruneKeys says why that is safe). Refund keys
+// stay unique for ever on the refund row itself, so a replay after this
+// cleanup still cannot make a second refund.
 
 const INTERVAL_MS = 5 * 60_000;
 const BATCH = 1_000;

@@ -12,7 +12,7 @@ import { AppError } from "./errors.js";
 type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
 
 export interface KeyRef {
-  /** "<caller>/<rpc>". */
+  /** "<owner>/<rpc>", the owner as keyOwner() names it. */
   scope: string;
   key: string;
 }
@@ -23,8 +23,20 @@ export type Claim =
   /** Done before: answer from what was stored. */
   | { kind: "completed"; response: Uint8Array | null; resourceId: string | null };
 
-export function scopeOf(caller: string, rpc: string): string {
-  return `${caller}/${rpc}`;
+/** `owner`: keyOwner() of the call; "<caller>" for callers that see every customer. */
+export function scopeOf(owner: string, rpc: string): string {
+  return `${owner}/${rpc}`;
+}
+
+/**
+ * Whose keys a call uses. A caller that sees every customer owns its keys; a
+ * customer-scoped caller (the BFF) owns a separate set per customer it acts
+ * for, so one customer can never replay, squat or probe another's key. Caller
+ * ids and customer ids hold no "/", so owners never collide; a plain caller's
+ * owner stays its id (refund ids are derived from it, ADR 0009).
+ */
+export function keyOwner(caller: string, customer: string | null): string {
+  return customer === null ? caller : `${caller}/customer/${customer}`;
 }
 
 /** Claims `ref` for a request with `requestHash`; throws AppError on reuse or while in flight. */
@@ -77,12 +89,21 @@ export async function releaseKey(db: Db, ref: KeyRef): Promise<void> {
   await db.deleteFrom("idempotency_keys").where("scope", "=", ref.scope).where("key", "=", ref.key).where("state", "=", "in_flight").execute();
 }
 
-/** Deletes completed keys older than the retention; returns how many. */
+/**
+ * Deletes keys past the retention; returns how many. Completed keys go once
+ * created that long ago. An in-flight key goes only once its lock expired
+ * that long ago: its process died, or it was kept because a Juspay call's
+ * outcome stayed unknown, and a retry would have taken it over long before.
+ * No request runs that long (deadlines, Juspay and statement timeouts are
+ * seconds to minutes), so none that may still run is ever deleted.
+ */
 export async function pruneKeys(db: Db, retentionMs: number, limit = 1_000): Promise<number> {
+  const cutoff = sql<Date>`now() - ${retentionMs}::double precision * interval '1 millisecond'`;
+  // created_at (indexed) <= locked_until always, so the first condition narrows both kinds.
   const result = await sql<{ key: string }>`
     delete from idempotency_keys where ctid in (
       select ctid from idempotency_keys
-      where state = 'completed' and created_at < now() - ${retentionMs}::double precision * interval '1 millisecond'
+      where created_at < ${cutoff} and (state = 'completed' or locked_until < ${cutoff})
       limit ${limit})
     returning key`.execute(db);
   return result.rows.length;

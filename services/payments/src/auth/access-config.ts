@@ -79,6 +79,10 @@ function readLimits(read: EnvReader): AdmissionLimits {
   return {
     unary: read.integer("MAX_INFLIGHT_RPCS", 256, 1, 100_000),
     webhooks: read.integer("MAX_INFLIGHT_WEBHOOKS", 64, 1, 100_000),
+    // Per caller and per stream kind (ADR 0024): one caller can starve no other, watchers never lock event consumers out.
     streams: read.integer("MAX_OPEN_STREAMS", 1_000, 1, 1_000_000),
+    eventStreams: read.integer("MAX_OPEN_EVENT_STREAMS", 100, 1, 100_000),
+    callerSharePercent: read.integer("MAX_CALLER_SHARE_PERCENT", 25, 1, 100),
+    maxStreamLifetimeMs: read.integer("MAX_STREAM_LIFETIME_MS", 15 * 60_000, 1_000, 24 * 3_600_000),
   };
 }

@@ -1,4 +1,5 @@
 import { createContextKey, type HandlerContext } from "@connectrpc/connect";
+import { keyOwner } from "../app/idempotency.js";
 import type { CallBudget } from "../app/ports.js";
 
 // What a handler learns about its call: who is calling (set by the
@@ -19,6 +20,11 @@ export function callerOf(ctx: HandlerContext): string {
 
 export function customerOf(ctx: HandlerContext): string | null {
   return ctx.values.get(CUSTOMER);
+}
+
+/** Whose idempotency keys this call uses: the caller, and for a customer-scoped caller also its customer. */
+export function keyOwnerOf(ctx: HandlerContext): string {
+  return keyOwner(callerOf(ctx), customerOf(ctx));
 }
 
 /** The budget for work on behalf of this call: its signal, and its deadline less the margin. */

@@ -15,7 +15,7 @@ import type { AppContext } from "../app/context.js";
 import { runMandateCommand, type CommandRequest } from "../app/mandates/mandate-command.js";
 import type { MandateRow } from "../db/mandates-repository.js";
 import { requestHash } from "../domain/request-hash.js";
-import { budgetOf, callerOf } from "./call-context.js";
+import { budgetOf, keyOwnerOf } from "./call-context.js";
 import { mandateToProto } from "./mandate-proto.js";
 
 // RevokeMandate, PauseMandate, ResumeMandate: proto in, one command use case,
@@ -29,7 +29,7 @@ export function mandateCommandHandlers(app: AppContext): Handlers {
   async function run<S extends CommandResponseSchema>(schema: S, command: Omit<CommandRequest, "caller">, ctx: HandlerContext): Promise<MessageShape<S>> {
     const respond = (mandate: MandateRow, result: MandateCommandResult) =>
       create(schema as DescMessage, { mandate: mandateToProto(mandate), result }) as MessageShape<S>;
-    const outcome = await runMandateCommand(app, { ...command, caller: callerOf(ctx) }, budgetOf(ctx), (mandate) =>
+    const outcome = await runMandateCommand(app, { ...command, caller: keyOwnerOf(ctx) }, budgetOf(ctx), (mandate) =>
       toBinary(schema as DescMessage, respond(mandate, MandateCommandResult.APPLIED)),
     );
     if (outcome.kind === "stored") return fromBinary(schema as DescMessage, outcome.response) as MessageShape<S>;

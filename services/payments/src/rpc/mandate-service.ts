@@ -24,7 +24,7 @@ import { refreshNotification } from "../app/mandates/notifications/refresh-notif
 import { sendPreDebitNotification } from "../app/mandates/notifications/send-notification.js";
 import { refreshMandate } from "../app/mandates/refresh-mandate.js";
 import { requestHash } from "../domain/request-hash.js";
-import { budgetOf, callerOf } from "./call-context.js";
+import { budgetOf, keyOwnerOf } from "./call-context.js";
 import { ensureMandateVisible, ensureNotificationVisible, ensureOrderVisible, ensureOwnCustomer } from "./customer-scope.js";
 import { dateOf, mandateCommandHandlers } from "./mandate-command-handlers.js";
 import { executionToProto, mandateToProto, notificationToProto } from "./mandate-proto.js";
@@ -85,7 +85,7 @@ export function mandateService(app: AppContext): ServiceImpl<typeof MandateServi
       const done = await executeMandate(
         app,
         {
-          caller: callerOf(ctx),
+          caller: keyOwnerOf(ctx),
           idempotencyKey: req.idempotencyKey,
           requestHash: requestHash(ExecuteMandateRequestSchema, req),
           mandateId: req.mandateId,
@@ -106,7 +106,7 @@ export function mandateService(app: AppContext): ServiceImpl<typeof MandateServi
       const notification = await sendPreDebitNotification(
         app,
         {
-          caller: callerOf(ctx),
+          caller: keyOwnerOf(ctx),
           idempotencyKey: req.idempotencyKey,
           requestHash: requestHash(SendPreDebitNotificationRequestSchema, req),
           mandateId: req.mandateId,

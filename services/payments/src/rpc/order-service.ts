@@ -16,7 +16,7 @@ import { updateOrder } from "../app/orders/update-order.js";
 import { watchOrder } from "../app/orders/watch-order.js";
 import type { UdfMap } from "../db/schema.js";
 import { requestHash } from "../domain/request-hash.js";
-import { budgetOf, callerOf } from "./call-context.js";
+import { budgetOf, keyOwnerOf } from "./call-context.js";
 import { ensureOrderVisible } from "./customer-scope.js";
 import { orderToProto, staleness } from "./order-proto.js";
 import { refundHandlers } from "./refund-handlers.js";
@@ -36,7 +36,7 @@ export function orderService(app: AppContext, changeFeed: OrderChangeFeed): Serv
     },
     ...refundHandlers(app),
     async updateOrder(req, ctx) {
-      const ref = { scope: scopeOf(callerOf(ctx), "UpdateOrder"), key: req.idempotencyKey };
+      const ref = { scope: scopeOf(keyOwnerOf(ctx), "UpdateOrder"), key: req.idempotencyKey };
       const claim = await claimKey(app.db, ref, requestHash(UpdateOrderRequestSchema, req), app.settings.idempotencyLockMs);
       if (claim.kind === "completed" && claim.response !== null) return fromBinary(UpdateOrderResponseSchema, claim.response);
       try {

@@ -14,7 +14,7 @@ import { createInitiatePayload } from "../app/payloads/create-initiate-payload.j
 import { createProcessPayload } from "../app/payloads/create-process-payload.js";
 import { verifySdkResult } from "../app/payloads/verify-sdk-result.js";
 import { requestHash } from "../domain/request-hash.js";
-import { budgetOf, callerOf } from "./call-context.js";
+import { budgetOf, keyOwnerOf } from "./call-context.js";
 import { ensureOrderVisible, ensureOwnCustomer } from "./customer-scope.js";
 import { orderToProto, staleness } from "./order-proto.js";
 import { nextActionProto, processPayloadInput, processPayloadResponse, reportedStatusRaw } from "./payload-proto.js";
@@ -45,7 +45,7 @@ export function payloadService(app: AppContext): ServiceImpl<typeof PayloadServi
 
     async createProcessPayload(req, ctx) {
       ensureOwnCustomer(ctx, req.customerId);
-      const input = processPayloadInput(req, callerOf(ctx), requestHash(CreateProcessPayloadRequestSchema, req));
+      const input = processPayloadInput(req, keyOwnerOf(ctx), requestHash(CreateProcessPayloadRequestSchema, req));
       // The stored bytes are the answer: a replay is byte for byte the first response.
       const bytes = await createProcessPayload(app, input, budgetOf(ctx), (result) => toBinary(CreateProcessPayloadResponseSchema, processPayloadResponse(result)));
       return fromBinary(CreateProcessPayloadResponseSchema, bytes);

@@ -12,7 +12,7 @@ import { getRefund } from "../app/refunds/get-refund.js";
 import { listRefunds } from "../app/refunds/list-refunds.js";
 import { refundOrder } from "../app/refunds/refund-order.js";
 import { requestHash } from "../domain/request-hash.js";
-import { budgetOf, callerOf } from "./call-context.js";
+import { budgetOf, keyOwnerOf } from "./call-context.js";
 import { ensureOrderVisible, ensureRefundVisible } from "./customer-scope.js";
 import { refundToProto, staleness } from "./order-proto.js";
 
@@ -27,7 +27,7 @@ export function refundHandlers(app: AppContext): Pick<ServiceImpl<typeof OrderSe
       const result = await refundOrder(
         app,
         {
-          caller: callerOf(ctx),
+          caller: keyOwnerOf(ctx),
           idempotencyKey: req.idempotencyKey,
           orderId: req.orderId,
           amountMinor: amount.amountMinor,

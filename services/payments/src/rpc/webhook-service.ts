@@ -16,7 +16,7 @@ import { listWebhookEvents } from "../app/webhooks/list-webhook-events.js";
 import { replayWebhookEvent } from "../app/webhooks/replay-webhook-event.js";
 import type { WebhookEventStateName } from "../db/schema.js";
 import { requestHash } from "../domain/request-hash.js";
-import { budgetOf, callerOf } from "./call-context.js";
+import { budgetOf, keyOwnerOf } from "./call-context.js";
 import { streamPaymentEventsHandler } from "./payment-events-stream.js";
 import { webhookEventToProto, webhookStateName, webhookStateOf } from "./webhook-proto.js";
 
@@ -69,7 +69,7 @@ export function webhookService(app: AppContext): ServiceImpl<typeof WebhookServi
     async replayWebhookEvent(req, ctx) {
       const result = await replayWebhookEvent(
         app,
-        { caller: callerOf(ctx), idempotencyKey: req.idempotencyKey, eventId: req.eventId, requestHash: requestHash(ReplayWebhookEventRequestSchema, req) },
+        { caller: keyOwnerOf(ctx), idempotencyKey: req.idempotencyKey, eventId: req.eventId, requestHash: requestHash(ReplayWebhookEventRequestSchema, req) },
         budgetOf(ctx),
         (event) => toBinary(ReplayWebhookEventResponseSchema, create(ReplayWebhookEventResponseSchema, { event: webhookEventToProto(event, false) })),
       );

@@ -17,7 +17,7 @@ export const TEST_CALLER: Caller = {
 };
 
 export function testAccess(extra: Caller[] = [], limits: Partial<AccessConfig["limits"]> = {}, tls?: AccessConfig["tls"]): AccessConfig {
-  return { callers: [TEST_CALLER, ...extra], limits: { unary: 10_000, webhooks: 10_000, streams: 10_000, ...limits }, ...(tls ? { tls } : {}) };
+  return { callers: [TEST_CALLER, ...extra], limits: { unary: 10_000, webhooks: 10_000, streams: 10_000, eventStreams: 10_000, callerSharePercent: 100, maxStreamLifetimeMs: 3_600_000, ...limits }, ...(tls ? { tls } : {}) };
 }
 
 /** The CALLERS environment value for a service run as a process. */

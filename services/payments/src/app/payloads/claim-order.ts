@@ -5,7 +5,7 @@ import type { DatabaseSchema } from "../../db/schema.js";
 import { sameMandateOptions, storeMandateOptions } from "../../domain/mandate-options.js";
 import { isTerminalOrderStatus } from "../../domain/order-status.js";
 import type { AppContext } from "../context.js";
-import { AppError } from "../errors.js";
+import { AppError, type AppErrorOptions } from "../errors.js";
 import { claimKey, scopeOf, type KeyRef } from "../idempotency.js";
 import { enqueueOrderSync } from "../orders/order-sync-job.js";
 import type { ProcessPayloadInput } from "./process-payload-input.js";
@@ -71,25 +71,33 @@ async function extendSignedPayloadExpiry(trx: Transaction<DatabaseSchema>, order
 
 /**
  * A second payload for an existing order (the customer retries) must describe
- * the same payment. Amount or currency differ: FAILED_PRECONDITION
- * AMOUNT_MISMATCH (errors.proto names this case). Customer, order type or
- * mandate terms differ: ALREADY_EXISTS ID_ALREADY_USED (the RPC's contract).
- * Other fields (email, return_url, ...) come from our row, never the request.
+ * the same payment. Another customer's order is refused first, before
+ * anything about it is compared: ALREADY_EXISTS ID_ALREADY_USED naming only
+ * order_id, the answer any taken id gets, so a customer-scoped caller learns
+ * neither that the order is another customer's nor its amount. For the same
+ * customer: amount or currency differ is FAILED_PRECONDITION AMOUNT_MISMATCH
+ * (errors.proto names this case); order type or mandate terms differ is
+ * ALREADY_EXISTS ID_ALREADY_USED (the RPC's contract). Other fields (email,
+ * return_url, ...) come from our row, never the request.
  */
 function checkReusable(order: OrderRow, input: ProcessPayloadInput): void {
+  if (order.customer_id !== input.customerId) throw idAlreadyUsed(order.order_id);
   if (order.amount_minor !== input.amount.minor || order.currency !== input.amount.currency) {
     throw new AppError("failed_precondition", ErrorReason.AMOUNT_MISMATCH, `order ${order.order_id} exists with another amount or currency: use a new order_id`);
   }
   const orderType = input.mandate === null ? "PAYMENT" : "MANDATE_REGISTRATION";
-  const sameOwner = order.customer_id === input.customerId;
-  if (!sameOwner || order.order_type !== orderType || !sameMandateOptions(order.mandate_options, input.mandate)) {
-    const field = !sameOwner ? "customer_id" : "mandate";
-    const description = "differs from the existing order with this order_id: choose a new order_id";
-    throw new AppError("already_exists", ErrorReason.ID_ALREADY_USED, `order_id ${order.order_id} is already used by another order`, {
-      violations: [{ field: "order_id", rule: "custom", description: "is already used by a different order" }, { field, rule: "custom", description }],
-    });
+  if (order.order_type !== orderType || !sameMandateOptions(order.mandate_options, input.mandate)) {
+    throw idAlreadyUsed(order.order_id, { field: "mandate", rule: "custom", description: "differs from the existing order with this order_id: choose a new order_id" });
   }
   if (isTerminalOrderStatus(order.status)) {
     throw new AppError("failed_precondition", ErrorReason.ORDER_NOT_PAYABLE, `order ${order.order_id} is ${order.status}: no new payment can be started for it`);
   }
+}
+
+type Violation = NonNullable<AppErrorOptions["violations"]>[number];
+
+function idAlreadyUsed(orderId: string, ...more: Violation[]): AppError {
+  return new AppError("already_exists", ErrorReason.ID_ALREADY_USED, `order_id ${orderId} is already used by another order`, {
+    violations: [{ field: "order_id", rule: "custom", description: "is already used by a different order" }, ...more],
+  });
 }

@@ -13,6 +13,7 @@ import { AppError, fieldError } from "../errors.js";
 // before any write, so a refused request leaves no row behind.
 
 export interface ProcessPayloadInput {
+  /** Whose idempotency keys: keyOwner() of the call (per customer for a customer-scoped caller). */
   caller: string;
   idempotencyKey: string;
   /** Hash of the request without its key (rpc layer: requestHash). */

@@ -1,7 +1,7 @@
 import type { OrderRow, RefundRow } from "../../db/orders-repository.js";
 import { isReportedStatusMismatch, nextActionOf, type NextAction } from "../../domain/next-action.js";
 import type { AppContext } from "../context.js";
-import { getOrderStatus } from "../orders/get-order-status.js";
+import { getFreshOrderStatus } from "../orders/get-order-status.js";
 import type { StaleReason } from "../orders/refresh-order.js";
 import type { CallBudget } from "../ports.js";
 
@@ -29,8 +29,9 @@ export interface VerifiedSdkResult {
 }
 
 export async function verifySdkResult(ctx: AppContext, report: SdkReport, budget: CallBudget): Promise<VerifiedSdkResult> {
-  // Terminal orders answer from Postgres; others are refreshed within the deadline (stale if Juspay cannot answer).
-  const { order, refunds, stale } = await getOrderStatus(ctx, report.orderId, budget);
+  // Terminal orders answer from Postgres; others are refreshed within the deadline (stale if Juspay cannot answer),
+  // by a read that starts after the report: one already under way could predate the payment it reports.
+  const { order, refunds, stale } = await getFreshOrderStatus(ctx, report.orderId, budget);
   const status = order.status;
   const mismatch = isReportedStatusMismatch(report.statusRaw, status, stale !== null);
   if (mismatch) {

@@ -20,7 +20,7 @@ import { claimKey, linkKey, type KeyRef } from "../idempotency.js";
 // included) rolls back: nothing is stored and Juspay is not called.
 
 export interface RefundRequest {
-  /** Authenticated caller id. */
+  /** Whose keys: keyOwner() of the call (the caller id; refunds have no customer-scoped callers). */
   caller: string;
   idempotencyKey: string;
   orderId: string;
