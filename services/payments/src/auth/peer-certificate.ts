@@ -31,7 +31,7 @@ export function peerIdentities(req: http.IncomingMessage | http2.Http2ServerRequ
 // a value holding a comma, quote, backslash or control character as a JSON
 // string (`DNS:"a, URI:b"`), so that no value can pass for another entry.
 // This splits that list the way Node's own tls.checkServerIdentity does.
-const JSON_STRING = /^"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/;
+const JSON_STRING = /^"(?:[^"\\]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/;
 
 /** The entries of a certificate's `subjectaltname` text, quoted values decoded; none when it is malformed. */
 export function splitAltNames(text: string): string[] {
@@ -44,8 +44,9 @@ export function splitAltNames(text: string): string[] {
     const quote = text.indexOf('"', offset);
     if (quote !== -1 && (comma === -1 || quote < comma)) {
       const match = JSON_STRING.exec(text.slice(quote));
-      if (match === null) return [];
-      current += text.slice(offset, quote) + (JSON.parse(match[0]) as string);
+      const value = match === null ? undefined : parseJsonString(match[0]);
+      if (match === null || value === undefined) return [];
+      current += text.slice(offset, quote) + value;
       offset = quote + match[0].length;
     } else if (comma !== -1) {
       names.push(current + text.slice(offset, comma));
@@ -58,4 +59,13 @@ export function splitAltNames(text: string): string[] {
   }
   names.push(current);
   return names;
+}
+
+/** The string a JSON string literal holds, or undefined (a raw control character in it, say). */
+function parseJsonString(literal: string): string | undefined {
+  try {
+    return JSON.parse(literal) as string;
+  } catch {
+    return undefined;
+  }
 }
