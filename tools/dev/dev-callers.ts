@@ -15,7 +15,7 @@ export interface DevCaller {
   role: string;
 }
 
-const ALL_BUT_INGEST = ["payloads.write", "orders.read", "orders.write", "refunds.write", "mandates.read", "mandates.write", "webhooks.admin", "events.read"];
+const ALL_BUT_INGEST = ["payloads.write", "orders.read", "orders.write", "refunds.write", "mandates.read", "mandates.write", "webhooks.admin", "events.read", "reflection.read"];
 
 const ROLES: Omit<DevCaller, "token">[] = [
   { id: "dev-backend", scopes: ALL_BUT_INGEST, role: "a backend service (and `npm run demo`)" },
@@ -23,15 +23,17 @@ const ROLES: Omit<DevCaller, "token">[] = [
   { id: "dev-bridge", scopes: ["webhooks.ingest"], role: "the webhook bridge (PAYMENTS_TOKEN)" },
 ];
 
-/** The development callers, creating their tokens on first use. */
+/** The development callers, creating their tokens on first use. Scopes come from ROLES, so a file written before a scope was added still gets it. */
 export function devCallers(file: string): DevCaller[] {
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    const callers = ROLES.map((role) => ({ ...role, token: `dev_${role.id.replace("dev-", "")}_${randomBytes(18).toString("base64url")}` }));
-    writeFileSync(file, JSON.stringify(callers, null, 2), { mode: 0o600 });
-  }
+  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as DevCaller[]) : [];
+  const callers = ROLES.map((role) => ({
+    ...role,
+    token: stored.find((c) => c.id === role.id)?.token ?? `dev_${role.id.replace("dev-", "")}_${randomBytes(18).toString("base64url")}`,
+  }));
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(callers, null, 2), { mode: 0o600 });
   chmodSync(file, 0o600);
-  return JSON.parse(readFileSync(file, "utf8")) as DevCaller[];
+  return callers;
 }
 
 /** The CALLERS value for the service: hashes only. */

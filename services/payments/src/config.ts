@@ -115,6 +115,8 @@ export interface Config {
   metrics: MetricsConfig;
   /** MIGRATE_ON_START: migrate at start (unset = true); false only checks none is pending, the migration Job runs them (ADR 0014). */
   migrateOnStart?: boolean;
+  /** Timeouts and the connection cap of the RPC port (ADR 0023); CONNECTION_LIMIT_DEFAULTS when unset (configs built in code). */
+  connections?: ConnectionLimits;
 }
 
 export { ConfigError } from "@payments/env-config";
@@ -159,13 +161,14 @@ export function loadConfig(env: Env = process.env): Config {
   const access = readAccess(read);
   const migrateOnStart = read.oneOf("MIGRATE_ON_START", ["true", "false"] as const, "true") === "true";
   const metrics = readMetrics(read, port);
+  const connections = readConnectionLimits(read);
 
   if (mode === "production" && database.kind === "pglite") {
     problems.push("DATABASE_URL: required when PAYMENTS_ENV=production (the embedded PGlite database is for development only)");
   }
   if (mode === "production") refuseDevelopmentJuspay(read, juspay);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { mode, host, port, database, juspay, payments, jobs, shutdownGraceMs, maxMessageBytes, logLevel, access, metrics, migrateOnStart };
+  return { mode, host, port, database, juspay, payments, jobs, shutdownGraceMs, maxMessageBytes, logLevel, access, metrics, migrateOnStart, connections };
 }
 
 /** What the migration entry point needs: the database alone, so the migration Job holds no Juspay secret or callers. */
@@ -189,6 +192,42 @@ export function loadMigrationConfig(env: Env = process.env): MigrationConfig {
 }
 
 const HOUR_MS = 3_600_000;
+
+/** How long a connection to the RPC port may take, or sit idle, and how many may be open (ADR 0023). */
+export interface ConnectionLimits {
+  /** The protocol sniff (or TLS handshake), then each request's headers (HTTP/2: a session's first stream), must arrive within this. */
+  headersTimeoutMs: number;
+  /** A request's headers and body must have arrived within this of its start; responses (server streams) are not bounded by it. */
+  requestTimeoutMs: number;
+  /** A connection with no request in flight (HTTP/1.1 keep-alive, an HTTP/2 session with no open stream) is closed after this. */
+  idleTimeoutMs: number;
+  /** HTTP/2 sessions are pinged this often (TCP keep-alive probes start after it too); a ping unanswered by the next one closes the session. */
+  keepAliveIntervalMs: number;
+  /** Connections open at once; beyond it new ones are closed as they arrive. */
+  maxConnections: number;
+}
+
+export const CONNECTION_LIMIT_DEFAULTS: ConnectionLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  // Above the 60 s idle timeout of common load balancers, so they close first.
+  idleTimeoutMs: 65_000,
+  keepAliveIntervalMs: 30_000,
+  maxConnections: 2_000,
+};
+
+function readConnectionLimits(read: EnvReader): ConnectionLimits {
+  const d = CONNECTION_LIMIT_DEFAULTS;
+  const limits: ConnectionLimits = {
+    headersTimeoutMs: read.integer("RPC_HEADERS_TIMEOUT_MS", d.headersTimeoutMs, 100, 600_000),
+    requestTimeoutMs: read.integer("RPC_REQUEST_TIMEOUT_MS", d.requestTimeoutMs, 100, HOUR_MS),
+    idleTimeoutMs: read.integer("RPC_IDLE_TIMEOUT_MS", d.idleTimeoutMs, 100, HOUR_MS),
+    keepAliveIntervalMs: read.integer("RPC_KEEPALIVE_INTERVAL_MS", d.keepAliveIntervalMs, 100, HOUR_MS),
+    maxConnections: read.integer("RPC_MAX_CONNECTIONS", d.maxConnections, 1, 1_000_000),
+  };
+  if (limits.requestTimeoutMs < limits.headersTimeoutMs) read.problem("RPC_REQUEST_TIMEOUT_MS", "must be at least RPC_HEADERS_TIMEOUT_MS (a request's headers are part of it)");
+  return limits;
+}
 
 function readMetrics(read: EnvReader, rpcPort: number): MetricsConfig {
   const host = read.string("METRICS_HOST", "127.0.0.1");

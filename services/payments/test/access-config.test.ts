@@ -76,10 +76,28 @@ describe("TLS", () => {
     expect(loadConfig({ ...base, CALLERS: doc }).access.tls).toBeUndefined();
   });
 
-  it("lets a caller authenticate by client certificate identities instead of tokens", () => {
-    const { access } = loadConfig({ ...base, CALLERS: callers([{ id: "billing", scopes: ["orders.read"], client_cert_identities: ["spiffe://cluster/ns/billing/sa/billing"] }]) });
-    expect(access.callers[0]?.clientCertIdentities).toEqual(["spiffe://cluster/ns/billing/sa/billing"]);
+  it("lets a caller authenticate by typed client certificate identities instead of tokens", () => {
+    const identities = ["URI:spiffe://cluster/ns/billing/sa/billing", "DNS:billing.payments.svc", "CN=billing"];
+    const { access } = loadConfig({ ...base, CALLERS: callers([{ id: "billing", scopes: ["orders.read"], client_cert_identities: identities }]) });
+    expect(access.callers[0]?.clientCertIdentities).toEqual(identities);
     expect(problemsOf({ ...base, CALLERS: callers([{ id: "nobody", scopes: ["orders.read"] }]) })).toEqual([expect.stringMatching(/token_sha256 must list one or more .* \(or give client_cert_identities\)/)]);
+  });
+});
+
+describe("client certificate identities", () => {
+  it("must name their field (URI:, DNS: or CN=): an untyped entry is refused at load, naming where it is, not guessed", () => {
+    const doc = callers([{ id: "billing", scopes: ["orders.read"], client_cert_identities: ["URI:spiffe://cluster/ns/billing/sa/billing", "spiffe://cluster/ns/billing/sa/billing", "uri:x", "CN:billing", "DNS:"] }]);
+    const problems = problemsOf({ ...base, CALLERS: doc });
+    expect(problems).toEqual([1, 2, 3, 4].map((j) => expect.stringMatching(new RegExp(`^CALLERS: callers\\[0\\]\\.client_cert_identities\\[${j}\\] must name its certificate field: "URI:<uri>"`))));
+    expect(problems.join("\n")).not.toContain("spiffe://cluster");
+  });
+
+  it("each name one caller", () => {
+    const doc = callers([
+      { id: "billing", scopes: ["orders.read"], client_cert_identities: ["URI:spiffe://x/billing"] },
+      { id: "billing-too", scopes: ["refunds.write"], client_cert_identities: ["URI:spiffe://x/billing"] },
+    ]);
+    expect(problemsOf({ ...base, CALLERS: doc })).toEqual(["CALLERS: callers[1].client_cert_identities[0] is listed twice (an identity names one caller)"]);
   });
 });
 

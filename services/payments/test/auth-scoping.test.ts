@@ -35,10 +35,11 @@ const bff = caller("mobile-bff", ["payloads.write", "orders.read", "mandates.rea
 const backendA = caller("billing", ["orders.read", "refunds.write"], { tokens: ["billing-token-old-0123456789", "billing-token-new-0123456789"] });
 const backendB = caller("subscriptions", ["orders.read", "refunds.write"]);
 const thrifty = caller("thrifty", ["orders.read"], { perSecond: 0.5, burst: 2 });
+const operator = caller("operator", ["reflection.read"]);
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ jobs: false, callers: [bff, backendA, backendB, thrifty].map((c) => c.caller) });
+  stack = await startStack({ jobs: false, callers: [bff, backendA, backendB, thrifty, operator].map((c) => c.caller) });
   await seedPaidOrder(stack, { orderId: "scopeOwn", amountMinor: 10_000n, customerId: "cust_own" });
   await seedPaidOrder(stack, { orderId: "scopeOther", amountMinor: 10_000n, customerId: "cust_other" });
 });
@@ -124,10 +125,19 @@ describe("tokens and quotas", () => {
     expect((await createClient(OrderService, transport(backendB.token)).getOrderStatus({ orderId: "scopeOwn" })).order?.orderId).toBe("scopeOwn");
   });
 
-  it("server reflection needs an authenticated caller", async () => {
-    const call = createClient(ServerReflection, createGrpcTransport({ baseUrl: stack.baseUrl })).serverReflectionInfo((async function* () {
-      yield { messageRequest: { case: "listServices" as const, value: "" } };
-    })());
-    expect((await failure((async () => { for await (const _ of call) break; })())).code).toBe(Code.Unauthenticated);
+  it("server reflection needs the reflection.read scope: no token is UNAUTHENTICATED, a token without it PERMISSION_DENIED", async () => {
+    const listServices = async (token?: string) => {
+      const reflection = createClient(ServerReflection, token === undefined ? createGrpcTransport({ baseUrl: stack.baseUrl }) : transport(token));
+      const call = reflection.serverReflectionInfo((async function* () {
+        yield { messageRequest: { case: "listServices" as const, value: "" } };
+      })());
+      for await (const response of call) return response.messageResponse.case;
+      return undefined;
+    };
+    expect((await failure(listServices())).code).toBe(Code.Unauthenticated);
+    const denied = await failure(listServices(backendB.token));
+    expect(denied.code).toBe(Code.PermissionDenied);
+    expect(denied.rawMessage).toContain("it needs scope reflection.read");
+    expect(await listServices(operator.token)).toBe("listServicesResponse");
   });
 });

@@ -83,6 +83,16 @@ describe("loadConfig", () => {
     ]);
   });
 
+  it("reads the RPC port's timeouts and connection cap, with their defaults; a request timeout shorter than the headers timeout is refused", () => {
+    expect(loadConfig(valid).connections).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, idleTimeoutMs: 65_000, keepAliveIntervalMs: 30_000, maxConnections: 2_000 });
+    const set = { RPC_HEADERS_TIMEOUT_MS: "5000", RPC_REQUEST_TIMEOUT_MS: "20000", RPC_IDLE_TIMEOUT_MS: "120000", RPC_KEEPALIVE_INTERVAL_MS: "15000", RPC_MAX_CONNECTIONS: "500" };
+    expect(loadConfig({ ...valid, ...set }).connections).toEqual({ headersTimeoutMs: 5_000, requestTimeoutMs: 20_000, idleTimeoutMs: 120_000, keepAliveIntervalMs: 15_000, maxConnections: 500 });
+    expect(problemsOf({ ...valid, RPC_HEADERS_TIMEOUT_MS: "20000", RPC_REQUEST_TIMEOUT_MS: "10000", RPC_MAX_CONNECTIONS: "0" })).toEqual([
+      expect.stringMatching(/^RPC_MAX_CONNECTIONS: /),
+      "RPC_REQUEST_TIMEOUT_MS: must be at least RPC_HEADERS_TIMEOUT_MS (a request's headers are part of it)",
+    ]);
+  });
+
   it("reads the payments settings with their defaults", () => {
     const config = loadConfig({ ...valid, RETURN_URL_ALLOWED_ORIGINS: "https://shop.example.com, https://m.example.com/" });
     expect(config.payments).toMatchObject({

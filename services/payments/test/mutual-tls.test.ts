@@ -12,6 +12,7 @@ import { startStack, type Stack } from "./helpers/stack.js";
 import { TEST_TOKEN } from "./helpers/test-callers.js";
 import { createTestPki, type Pem, type TestPki } from "./helpers/test-certificates.js";
 import { callFailure } from "./helpers/call-failure.js";
+import { splitAltNames } from "../src/auth/peer-certificate.js";
 
 // Mutual TLS (criterion 39, ADR 0018): with TLS_CLIENT_CA_FILE the handshake
 // itself refuses a client without a certificate, with one from another CA or
@@ -20,7 +21,11 @@ import { callFailure } from "./helpers/call-failure.js";
 // scopes. Bearer tokens still work over the same TLS port.
 
 const BILLING = "spiffe://payments.test/ns/billing/sa/billing";
-const billing: Caller = { id: "billing", scopes: new Set(["orders.read"]), tokenSha256: [], clientCertIdentities: [BILLING], customerScoped: false, rateLimit: { perSecond: 1_000, burst: 1_000 } };
+const certCaller = (id: string, identity: string): Caller => ({ id, scopes: new Set(["orders.read"]), tokenSha256: [], clientCertIdentities: [identity], customerScoped: false, rateLimit: { perSecond: 1_000, burst: 1_000 } });
+// Identities are typed (URI:, DNS:, CN=) and match only a certificate field of that type.
+const billing = certCaller("billing", `URI:${BILLING}`);
+const ledger = certCaller("ledger", "DNS:ledger.payments.test");
+const reports = certCaller("reports", "CN=reports");
 
 let pki: TestPki;
 let stack: Stack;
@@ -33,7 +38,13 @@ beforeAll(async () => {
   clients.stranger = pki.client("stranger", { san: "URI:spiffe://payments.test/ns/other/sa/stranger" });
   clients.otherCa = pki.client("forged-billing", { san: `URI:${BILLING}`, otherCa: true });
   clients.expired = pki.client("expired-billing", { san: `URI:${BILLING}`, expired: true });
-  stack = await startStack({ jobs: false, callers: [billing], tls: { ...pki.server, clientCaPem: pki.caPem } });
+  clients.ledger = pki.client("ledger-pod", { san: "DNS:ledger.payments.test" });
+  clients.reports = pki.client("reports");
+  // Look-alikes: the same values in a field of another type.
+  clients.dnsLikeBilling = pki.client("dns-like-billing", { san: `DNS:${BILLING}` });
+  clients.dnsLikeReports = pki.client("dns-like-reports", { san: "DNS:CN=reports" });
+  clients.cnLikeLedger = pki.client("ledger.payments.test");
+  stack = await startStack({ jobs: false, callers: [billing, ledger, reports], tls: { ...pki.server, clientCaPem: pki.caPem } });
   url = `https://127.0.0.1:${stack.server.address.port}`;
   await seedPaidOrder(stack, { orderId: "mtls1", amountMinor: 1_000n });
   // Let the expired certificate's one second of validity pass.
@@ -72,6 +83,17 @@ describe("a verified client certificate", () => {
     expect(err.rawMessage).toContain("caller billing");
   });
 
+  it.each([
+    ["a URI SAN", "billing", "a DNS SAN with the same text", "dnsLikeBilling"],
+    ["a subject CN", "reports", 'a DNS SAN reading "CN=reports"', "dnsLikeReports"],
+    ["a DNS SAN", "ledger", "a subject CN with the same name", "cnLikeLedger"],
+  ])("listed as %s is that caller; %s is not (PERMISSION_DENIED)", async (_, listed, __, lookalike) => {
+    expect((await orders(clients[listed]).getOrderStatus({ orderId: "mtls1" })).order?.orderId).toBe("mtls1");
+    const err = await failure(orders(clients[lookalike]).getOrderStatus({ orderId: "mtls1" }));
+    expect(err.code).toBe(Code.PermissionDenied);
+    expect(err.rawMessage).toBe("the client certificate's identity is not an allowed caller");
+  });
+
   it("whose identity is not in the allow-list is PERMISSION_DENIED", async () => {
     const err = await failure(orders(clients.stranger).getOrderStatus({ orderId: "mtls1" }));
     expect(err.code).toBe(Code.PermissionDenied);
@@ -86,5 +108,12 @@ describe("a verified client certificate", () => {
   it("health needs no caller, but still a certificate", async () => {
     const health = createClient(Health, createGrpcTransport({ baseUrl: url, nodeOptions: { ca: pki.caPem, cert: clients.stranger!.certPem, key: clients.stranger!.keyPem } }));
     expect((await health.check({})).status).toBe(ServingStatus.SERVING);
+  });
+});
+
+describe("a certificate's alternative names", () => {
+  it("are split as Node writes them: a quoted value holding a comma stays one name of its own type", () => {
+    expect(splitAltNames('DNS:"a, URI:spiffe://x/billing", URI:spiffe://x/y, IP Address:127.0.0.1')).toEqual(["DNS:a, URI:spiffe://x/billing", "URI:spiffe://x/y", "IP Address:127.0.0.1"]);
+    expect(splitAltNames('DNS:"unterminated')).toEqual([]);
   });
 });

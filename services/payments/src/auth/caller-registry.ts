@@ -18,7 +18,7 @@ export class CallerRegistry {
     }
   }
 
-  /** The caller a verified client certificate's identities (SANs, CN=…) belong to, or undefined. */
+  /** The caller a verified client certificate's typed identities (`URI:…`, `DNS:…`, `CN=…`) belong to, or undefined; a value matches only an identity of its own type. */
   byCertificate(identities: readonly string[]): Caller | undefined {
     for (const identity of identities) {
       const caller = this.byIdentity.get(identity);

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { TYPED_IDENTITY } from "./certificate-identity.js";
 import { CUSTOMER_SCOPABLE, SCOPES, type Scope } from "./scopes.js";
 
 // The callers this service knows (CALLERS_FILE or CALLERS): an id, the scopes
@@ -13,7 +14,7 @@ export interface Caller {
   scopes: ReadonlySet<Scope>;
   /** Lower-case hex SHA-256 of each accepted token. */
   tokenSha256: readonly string[];
-  /** Client certificate identities (SAN URI or DNS, or CN=…) that authenticate as this caller over mutual TLS. */
+  /** Typed client certificate identities (`URI:…`, `DNS:…` or `CN=…`, certificate-identity.ts) that authenticate as this caller over mutual TLS. */
   clientCertIdentities?: readonly string[];
   /** Acts for the end customer named in `x-customer-id` on every call, and sees only that customer's objects. */
   customerScoped: boolean;
@@ -29,11 +30,11 @@ export function sha256Hex(token: string): string {
 
 const ID = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 const HASH = /^[0-9a-f]{64}$/;
-const IDENTITY = /^[\x21-\x7e]{1,512}$/;
 
 /**
  * Parses the callers document: {"callers": [{"id", "scopes": [...],
- * "token_sha256": [...], "customer_scoped"?: bool, "rate_limit"?: {"per_second", "burst"}}]}.
+ * "token_sha256": [...], "client_cert_identities"?: ["URI:…" | "DNS:…" | "CN=…"],
+ * "customer_scoped"?: bool, "rate_limit"?: {"per_second", "burst"}}]}.
  * Returns the callers, or the problems found (never echoing a value).
  */
 export function parseCallers(json: string): { callers: Caller[] } | { problems: string[] } {
@@ -49,6 +50,7 @@ export function parseCallers(json: string): { callers: Caller[] } | { problems: 
   const callers: Caller[] = [];
   const ids = new Set<string>();
   const hashes = new Set<string>();
+  const identitiesSeen = new Set<string>();
   list.forEach((raw: unknown, i) => {
     const at = `callers[${i}]`;
     const entry = (raw ?? {}) as Record<string, unknown>;
@@ -61,8 +63,18 @@ export function parseCallers(json: string): { callers: Caller[] } | { problems: 
       problems.push(`${at}.scopes must list scopes from: ${SCOPES.join(", ")}`);
     }
     const identities = entry["client_cert_identities"] ?? [];
-    if (!Array.isArray(identities) || identities.some((i) => typeof i !== "string" || !IDENTITY.test(i))) {
-      problems.push(`${at}.client_cert_identities must list certificate identities (a SAN URI or DNS name, or CN=name)`);
+    if (!Array.isArray(identities)) {
+      problems.push(`${at}.client_cert_identities must be a list of typed certificate identities ("URI:<uri>", "DNS:<name>" or "CN=<name>")`);
+    } else {
+      identities.forEach((identity: unknown, j) => {
+        // An untyped entry (accepted before issue 15) could match a field of another type: refused, not guessed.
+        if (typeof identity !== "string" || !TYPED_IDENTITY.test(identity)) {
+          problems.push(`${at}.client_cert_identities[${j}] must name its certificate field: "URI:<uri>" (SAN URI), "DNS:<name>" (SAN DNS name) or "CN=<name>" (subject CN), 1-512 printable characters without spaces after the type`);
+        } else if (identitiesSeen.has(identity)) {
+          problems.push(`${at}.client_cert_identities[${j}] is listed twice (an identity names one caller)`);
+        }
+        if (typeof identity === "string") identitiesSeen.add(identity);
+      });
     }
     const tokens = entry["token_sha256"] ?? [];
     const hasIdentities = Array.isArray(identities) && identities.length > 0;

@@ -24,6 +24,8 @@ export const SCOPES = [
   "webhooks.admin",
   /** StreamPaymentEvents: consumers of the event stream. */
   "events.read",
+  /** gRPC server reflection (buf curl, grpcurl): the whole contract, rules included, for operators and tools, not for every caller. */
+  "reflection.read",
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];
@@ -60,15 +62,14 @@ export const METHOD_SCOPES: Readonly<Record<string, Scope>> = {
 export type Access =
   /** No credentials needed (load balancers and Kubernetes probe health). */
   | { kind: "public" }
-  /** Any authenticated caller (server reflection: the method list is not a secret, but not for the internet). */
-  | { kind: "authenticated" }
   | { kind: "scope"; scope: Scope }
   /** Not in the table: nobody. */
   | { kind: "nobody" };
 
 export function accessOf(service: DescService, methodName: string): Access {
   if (service.typeName === "grpc.health.v1.Health") return { kind: "public" };
-  if (service.typeName.startsWith("grpc.reflection.")) return { kind: "authenticated" };
+  // Reflection hands out every method and its rules: a caller that needs it holds a scope for it (issue 15).
+  if (service.typeName.startsWith("grpc.reflection.")) return { kind: "scope", scope: "reflection.read" };
   const scope = METHOD_SCOPES[`${service.typeName}/${methodName}`];
   return scope === undefined ? { kind: "nobody" } : { kind: "scope", scope };
 }

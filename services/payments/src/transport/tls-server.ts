@@ -1,12 +1,15 @@
-import http2 from "node:http2";
-import type { TLSSocket } from "node:tls";
-import type { NodeHandlerFn, OnePortServer } from "./one-port-server.js";
+import tls from "node:tls";
+import { CONNECTION_LIMIT_DEFAULTS, type ConnectionLimits } from "../config.js";
+import { createProtocolServers, type NodeHandlerFn } from "./protocol-servers.js";
+import { rpcPort, type OnePortServer } from "./rpc-port.js";
 
 // The same one port over TLS (gRPC, gRPC-Web and Connect; HTTP/2 or HTTP/1.1
-// chosen by ALPN, so no sniffing). With a client CA the handshake itself
-// requires a client certificate signed by it and not expired (mutual TLS,
-// ADR 0018): no certificate, another CA or an expired one never reaches a
-// handler. Which certified identities may call what is the auth
+// chosen by ALPN, so no sniffing), served by the same HTTP/1.1 and HTTP/2
+// servers with the same limits as the plaintext port (ADR 0023); the
+// handshake itself must finish within the headers timeout. With a client CA
+// the handshake requires a client certificate signed by it and not expired
+// (mutual TLS, ADR 0018): no certificate, another CA or an expired one never
+// reaches a handler. Which certified identities may call what is the auth
 // interceptor's decision.
 
 export interface TlsSettings {
@@ -16,63 +19,19 @@ export interface TlsSettings {
   clientCaPem?: string;
 }
 
-export function createTlsServer(handler: NodeHandlerFn, tls: TlsSettings): OnePortServer {
-  let active = 0;
-  let onIdle: (() => void) | undefined;
-  const server = http2.createSecureServer(
-    {
-      cert: tls.certPem,
-      key: tls.keyPem,
-      allowHTTP1: true,
-      ...(tls.clientCaPem !== undefined ? { ca: tls.clientCaPem, requestCert: true, rejectUnauthorized: true } : {}),
-    },
-    (req, res) => {
-      active++;
-      res.once("close", () => {
-        active--;
-        if (active === 0) onIdle?.();
-      });
-      handler(req, res);
-    },
-  );
-  const sessions = new Set<http2.ServerHttp2Session>();
-  server.on("session", (session) => {
-    sessions.add(session);
-    session.once("close", () => sessions.delete(session));
+export function createTlsServer(handler: NodeHandlerFn, settings: TlsSettings, limits: ConnectionLimits = CONNECTION_LIMIT_DEFAULTS): OnePortServer {
+  const servers = createProtocolServers(handler, limits);
+  const front = tls.createServer({
+    cert: settings.certPem,
+    key: settings.keyPem,
+    ALPNProtocols: ["h2", "http/1.1"],
+    handshakeTimeout: limits.headersTimeoutMs,
+    ...(settings.clientCaPem !== undefined ? { ca: settings.clientCaPem, requestCert: true, rejectUnauthorized: true } : {}),
   });
-  const sockets = new Set<TLSSocket>();
-  server.on("secureConnection", (socket: TLSSocket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-  });
-  // Failed handshakes (no or bad client certificate) are the peer's problem, not a crash.
-  server.on("tlsClientError", () => undefined);
-
-  return {
-    listen(host, port) {
-      return new Promise((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(port, host, () => {
-          server.off("error", reject);
-          const address = server.address() as { address: string; port: number };
-          resolve({ host: address.address, port: address.port });
-        });
-      });
-    },
-    async close(graceMs) {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const session of sessions) session.close();
-      await Promise.race([
-        new Promise<void>((resolve) => {
-          if (active === 0) resolve();
-          else onIdle = resolve;
-        }),
-        new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref()),
-      ]);
-      for (const session of sessions) session.destroy();
-      for (const socket of sockets) socket.destroy();
-      await closed;
-    },
-    inFlight: () => active,
-  };
+  // A client that negotiated no protocol speaks HTTP/1.1 (what allowHTTP1 did).
+  front.on("secureConnection", (socket: tls.TLSSocket) => servers.serve(socket, socket.alpnProtocol === "h2" ? "h2" : "http/1.1"));
+  // Failed handshakes (no or bad client certificate) are the peer's problem, not a crash. Node
+  // destroys the socket of a failed one but not of one that timed out: that is done here.
+  front.on("tlsClientError", (_err, socket) => socket.destroy());
+  return rpcPort(front, servers, limits);
 }

@@ -9,7 +9,7 @@ import { PayloadService } from "@payments/proto/payments/v1/payload_service_pb";
 import { WebhookService } from "@payments/proto/payments/v1/webhook_service_pb";
 import { DEFAULT_EXECUTION_STATUS_PATH, JuspayClient } from "@payments/juspay";
 import type { JuspayApi } from "../../src/app/ports.js";
-import type { PaymentsSettings } from "../../src/config.js";
+import type { ConnectionLimits, PaymentsSettings } from "../../src/config.js";
 import { migrateToLatest } from "../../src/db/migrate.js";
 import { createLogger } from "../../src/logger.js";
 import { startServer, type RunningServer } from "../../src/server.js";
@@ -67,6 +67,8 @@ export interface StackOptions {
   limits?: Partial<AccessConfig["limits"]>;
   /** Serve over TLS (mutual with a client CA); the stack's own clients then cannot connect: build TLS ones. */
   tls?: AccessConfig["tls"];
+  /** Timeouts and connection cap of the RPC port (default: CONNECTION_LIMIT_DEFAULTS). */
+  connections?: ConnectionLimits;
 }
 
 /** Basic-auth pair between the simulator and the in-test bridge. */
@@ -131,7 +133,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const juspay = options.wrapJuspay?.(new JuspayClient({ baseUrl: sim.url, apiKey: sim.options.apiKey, merchantId: sim.options.merchantId }));
   const service = createService({ config, database: database.database, logger, changePollIntervalMs: 100, juspay });
   const server = await startServer({
-    config: { host: "127.0.0.1", port: 0, shutdownGraceMs: 2_000, maxMessageBytes: 256 * 1024, access: testAccess(options.callers ?? [], options.limits, options.tls) },
+    config: { host: "127.0.0.1", port: 0, shutdownGraceMs: 2_000, maxMessageBytes: 256 * 1024, access: testAccess(options.callers ?? [], options.limits, options.tls), connections: options.connections },
     database: database.database,
     logger,
     app: service.app,
