@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
@@ -13,6 +14,7 @@ import { createLogger } from "../src/logger.js";
 import { REQUEST_ID_HEADER, runWithRequestId } from "../src/observability/request-context.js";
 import { createService } from "../src/service.js";
 import { scanLogLine } from "./helpers/log-scan.js";
+import { followProcessOutput } from "./helpers/process-output.js";
 import { DEFAULT_TEST_SETTINGS, eventually, startStack, testSigningKey, type Stack } from "./helpers/stack.js";
 import { openTestDatabase } from "./helpers/test-database.js";
 import { ingest, orderWebhookBody } from "./helpers/webhooks.js";
@@ -102,6 +104,32 @@ describe("the log scan (criterion 38)", () => {
       jobId: 42,
     });
     expect(scanLogLine(clean, [{ label: "Juspay API key", value: API_KEY }])).toEqual([]);
+  });
+});
+
+describe("the log scan of child processes (criterion 38)", () => {
+  const run = (script: string, env: Record<string, string>) => {
+    const child = spawn(process.execPath, ["-e", script], { env: { PATH: process.env.PATH ?? "", ...env } });
+    return followProcessOutput(child, "child process", env);
+  };
+
+  it("catches a secret a service process prints, on stdout or stderr, JSON or not", async () => {
+    const output = run(
+      `console.log(JSON.stringify({ level: 30, msg: "calling Juspay", key: process.env.JUSPAY_API_KEY }));
+       console.error("Error: POST failed: Authorization: Basic " + Buffer.from(process.env.JUSPAY_API_KEY + ":").toString("base64"));
+       console.error("card ${CARD}");`,
+      { JUSPAY_API_KEY: API_KEY, WEBHOOK_PASSWORD: "planted-webhook-password" },
+    );
+    expect(await output.closed).toBe(0);
+    expect(output.lines).toHaveLength(3);
+    expect(() => output.finish()).toThrow(/known secret \(JUSPAY_API_KEY\)[\s\S]*Basic credentials[\s\S]*card number/);
+  });
+
+  it("passes a process whose output holds no secret", async () => {
+    const output = run(`console.log(JSON.stringify({ level: 30, msg: "payments service listening", address: "127.0.0.1:50051" }))`, { JUSPAY_API_KEY: API_KEY });
+    expect(await output.closed).toBe(0);
+    expect(() => output.finish()).not.toThrow();
+    expect(output.capture.logs).toEqual([{ level: 30, msg: "payments service listening", address: "127.0.0.1:50051" }]);
   });
 });
 

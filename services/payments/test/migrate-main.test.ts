@@ -2,9 +2,9 @@ import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { followProcessOutput } from "./helpers/process-output.js";
 import { testCallersEnv } from "./helpers/test-callers.js";
 import { openTestDatabase, type TestDatabase } from "./helpers/test-database.js";
 
@@ -34,14 +34,10 @@ interface Run {
 }
 
 function run(entry: string, env: Record<string, string>): Run {
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=@payments/source", entry], {
-    cwd: serviceDir,
-    env: { PATH: process.env.PATH ?? "", ...env },
-  });
-  const lines: string[] = [];
-  createInterface({ input: child.stdout }).on("line", (l) => lines.push(l));
-  createInterface({ input: child.stderr }).on("line", (l) => lines.push(l));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const fullEnv = { PATH: process.env.PATH ?? "", ...env };
+  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=@payments/source", entry], { cwd: serviceDir, env: fullEnv });
+  // Its output is scanned like every test's logs (criterion 38).
+  const { lines, closed: exited } = followProcessOutput(child, `${path.basename(entry)} process`, fullEnv);
   return { lines, exited, kill: () => child.kill("SIGTERM") };
 }
 

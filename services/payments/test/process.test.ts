@@ -1,10 +1,10 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { Health, HealthCheckResponse_ServingStatus as ServingStatus } from "@payments/proto/health/v1/health_pb";
 import { afterAll, describe, expect, it } from "vitest";
+import { followProcessOutput } from "./helpers/process-output.js";
 import { openTestDatabase, type TestDatabase } from "./helpers/test-database.js";
 import { testCallersEnv } from "./helpers/test-callers.js";
 
@@ -25,14 +25,10 @@ const baseEnv = {
 };
 
 function startService(env: Record<string, string>): { child: ChildProcessWithoutNullStreams; lines: string[]; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=@payments/source", "src/main.ts"], {
-    cwd: serviceDir,
-    env: { ...baseEnv, ...env },
-  });
-  const lines: string[] = [];
-  createInterface({ input: child.stdout }).on("line", (l) => lines.push(l));
-  createInterface({ input: child.stderr }).on("line", (l) => lines.push(l));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const fullEnv = { ...baseEnv, ...env };
+  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=@payments/source", "src/main.ts"], { cwd: serviceDir, env: fullEnv });
+  // Its output is scanned like every test's logs (criterion 38).
+  const { lines, closed: exited } = followProcessOutput(child, "payments process", fullEnv);
   return { child, lines, exited };
 }
 

@@ -1,4 +1,3 @@
-import { Code, ConnectError } from "@connectrpc/connect";
 import { RefundStatus } from "@payments/proto/payments/v1/statuses_pb";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { seedPaidOrder } from "./helpers/orders.js";
@@ -83,12 +82,13 @@ describe("RefundOrder under upstream faults", () => {
     await seedPaidOrder(stack, { orderId: "rff4", amountMinor: 10_000n });
     stack.sim.faults.add({ route: "refund_order", fault: { kind: "latency", ms: 2_000 }, pathIncludes: "rff4" });
     const started = Date.now();
-    const outcome = await stack.orders.refundOrder({ idempotencyKey: "key-rff4-a", orderId: "rff4", amount: inr(1_000n) }, { timeoutMs: 800 }).catch((e: unknown) => e);
+    // The POST gets the deadline less time to record and answer: an unknown outcome, answered OK and PENDING in time.
+    const outcome = await stack.orders.refundOrder({ idempotencyKey: "key-rff4-a", orderId: "rff4", amount: inr(1_000n) }, { timeoutMs: 800 });
     expect(Date.now() - started).toBeLessThan(850);
-    if (outcome instanceof Error) expect(ConnectError.from(outcome).code).toBe(Code.DeadlineExceeded);
-    else expect((outcome as { refund?: { status: RefundStatus } }).refund?.status).toBe(RefundStatus.PENDING);
+    expect(outcome.refund?.status).toBe(RefundStatus.PENDING);
     const row = await onlyRow("rff4");
     expect(row.status).toBe("PENDING");
+    expect(outcome.refund?.refundId).toBe(row.refund_id);
     // The held POST may still land at the simulator, or the sync job sends it: one id either way.
     await eventually(async () => (simRefundIds(stack, "rff4").length === 1 ? true : undefined), 10_000, "the refund at the simulator");
     settleSimRefunds(stack);

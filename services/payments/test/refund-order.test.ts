@@ -1,37 +1,51 @@
-import { Code } from "@connectrpc/connect";
-import { errorReason } from "@payments/client";
+import { Code, createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { bearerTokenInterceptor, errorReason } from "@payments/client";
+import { OrderService } from "@payments/proto/payments/v1/order_service_pb";
 import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import { RefundStatus } from "@payments/proto/payments/v1/statuses_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSimOrder, insertOrderRow, paySimOrder, seedPaidOrder } from "./helpers/orders.js";
 import { refundRows, rpcError, settleSimRefunds, simRefundIds, simRefundPosts, waitForRefundRow } from "./helpers/refund-calls.js";
 import { eventually, startStack, type Stack } from "./helpers/stack.js";
+import { TEST_CALLER } from "./helpers/test-callers.js";
+import { sha256Hex, type Caller } from "../src/auth/callers.js";
+import type { RefundRow } from "../src/db/orders-repository.js";
 
 // RefundOrder over gRPC against the simulator: the write-ahead row
-// (criterion 20), replays (criterion 2), key reuse (criterion 3), replays
-// after the key was pruned (criterion 4), the over-refund guard and the
-// other preconditions, Juspay's own refusal, and a refund settled by the
-// sync job.
+// (criterion 20), replays (criterion 2), key reuse (criterion 3), keys
+// scoped per caller, replays after the key was pruned (criterion 4), the
+// over-refund guard and the other preconditions, Juspay's own refusal, and a
+// refund settled by the sync job.
+
+/** A second caller with the scopes RefundOrder needs. */
+const OTHER_TOKEN = "test-token-other-refunds-0123456789";
+const OTHER_CALLER: Caller = { ...TEST_CALLER, id: "test-other", scopes: new Set(["orders.read", "refunds.write"]), tokenSha256: [sha256Hex(OTHER_TOKEN)] };
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ callers: [OTHER_CALLER] });
 });
 afterAll(async () => stack?.stop());
 
+const otherCaller = () => createClient(OrderService, createGrpcTransport({ baseUrl: stack.baseUrl, interceptors: [bearerTokenInterceptor(OTHER_TOKEN)] }));
+
 const inr = (amountMinor: bigint) => ({ amountMinor, currency: "INR" });
+const withoutSyncTime = ({ last_synced_at: _, ...rest }: RefundRow) => rest;
 
 describe("RefundOrder", () => {
   it("commits the PENDING row before Juspay sees the POST, then the sync job settles it (criterion 20)", async () => {
     await seedPaidOrder(stack, { orderId: "rfo1", amountMinor: 10_000n });
     // Hold the POST in the simulator before its handler runs, and look at our database meanwhile.
     stack.sim.faults.add({ route: "refund_order", fault: { kind: "latency", ms: 700 }, pathIncludes: "rfo1" });
+    const posts = simRefundPosts(stack);
     const call = stack.orders.refundOrder({ idempotencyKey: "key-rfo1-a", orderId: "rfo1", amount: inr(2_500n), reason: "damaged" });
-    const during = await eventually(async () => {
-      const rows = await refundRows(stack, "rfo1");
-      return rows.length === 1 && simRefundPosts(stack) >= 0 ? rows[0] : undefined;
-    });
+    // The simulator counts the POST on arrival, before the latency and its handler.
+    await eventually(async () => (simRefundPosts(stack) === posts + 1 ? true : undefined), 5_000, "the refund POST to reach the simulator");
     expect(simRefundIds(stack, "rfo1")).toEqual([]);
+    const rows = await refundRows(stack, "rfo1");
+    expect(rows).toHaveLength(1);
+    const during = rows[0]!;
     expect(during.status).toBe("PENDING");
     expect(during.unique_request_id).toMatch(/^[A-Za-z0-9]{20}$/);
     expect(during.refund_id).toBe(`rfd_${during.unique_request_id}`);
@@ -71,7 +85,7 @@ describe("RefundOrder", () => {
   it("refuses the same key with other parameters, with no upstream call and the row unchanged (criterion 3)", async () => {
     await seedPaidOrder(stack, { orderId: "rfo3", amountMinor: 10_000n });
     await seedPaidOrder(stack, { orderId: "rfo3b", amountMinor: 10_000n });
-    const first = await stack.orders.refundOrder({ idempotencyKey: "key-rfo3-a", orderId: "rfo3", amount: inr(1_100n) });
+    await stack.orders.refundOrder({ idempotencyKey: "key-rfo3-a", orderId: "rfo3", amount: inr(1_100n) });
     const before = await refundRows(stack, "rfo3");
     const posts = simRefundPosts(stack);
     for (const changed of [
@@ -84,11 +98,26 @@ describe("RefundOrder", () => {
       expect(errorReason(err)).toBe(ErrorReason.IDEMPOTENCY_KEY_REUSED);
     }
     expect(simRefundPosts(stack)).toBe(posts);
-    expect(await refundRows(stack, "rfo3")).toEqual(before);
+    // The sync job's own reads move last_synced_at; nothing else may change.
+    expect((await refundRows(stack, "rfo3")).map(withoutSyncTime)).toEqual(before.map(withoutSyncTime));
     expect(await refundRows(stack, "rfo3b")).toEqual([]);
-    // Another caller's identical key is another key.
-    const other = await stack.orders.refundOrder({ idempotencyKey: "key-rfo3-a", orderId: "rfo3", amount: inr(1_100n) });
-    expect(other.refund?.refundId).toBe(first.refund?.refundId);
+  });
+
+  it("scopes keys per caller: another caller's identical key is a new refund, not a reuse", async () => {
+    await seedPaidOrder(stack, { orderId: "rfo9", amountMinor: 10_000n });
+    const first = await stack.orders.refundOrder({ idempotencyKey: "key-rfo9-a", orderId: "rfo9", amount: inr(1_100n) });
+    // The same key with another amount: refused for the first caller, a refund of its own for the second.
+    const changed = { idempotencyKey: "key-rfo9-a", orderId: "rfo9", amount: inr(1_200n) };
+    expect(errorReason(await rpcError(stack.orders.refundOrder(changed)))).toBe(ErrorReason.IDEMPOTENCY_KEY_REUSED);
+    const other = await otherCaller().refundOrder(changed);
+    expect(other.refund?.status).toBe(RefundStatus.PENDING);
+    expect(other.refund?.amount?.amountMinor).toBe(1_200n);
+    expect(other.refund?.refundId).not.toBe(first.refund?.refundId);
+    expect(other.refund?.uniqueRequestId).not.toBe(first.refund?.uniqueRequestId);
+    expect(simRefundIds(stack, "rfo9").sort()).toEqual([first.refund!.uniqueRequestId, other.refund!.uniqueRequestId].sort());
+    // Each caller's replay answers its own refund.
+    expect((await otherCaller().refundOrder(changed)).refund?.refundId).toBe(other.refund?.refundId);
+    expect((await stack.orders.refundOrder({ ...changed, amount: inr(1_100n) })).refund?.refundId).toBe(first.refund?.refundId);
   });
 
   it("never refunds twice for a key whose idempotency record was pruned (criterion 4)", async () => {

@@ -1,17 +1,22 @@
+import { OrderStatus } from "@payments/proto/payments/v1/statuses_pb";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSimOrder, insertOrderRow, paySimOrder } from "./helpers/orders.js";
 import { startStack, type Stack } from "./helpers/stack.js";
 import { eventRow, ingest, orderStatus, orderWebhookBody, waitForFinal } from "./helpers/webhooks.js";
 import { eventually } from "./helpers/stack.js";
+import { OrderStatusGate } from "./helpers/order-status-gate.js";
+import { holdOutboxLock } from "./helpers/outbox-lock.js";
+import { realPostgresUrl } from "./helpers/test-database.js";
 
 // Processing of stored webhooks: the body is a hint and Juspay's order status
 // the truth (32), unknown orders kept and swept (29), any order of events and
 // replays (30), webhook vs poll (31), a failed first processing retried.
 
 let stack: Stack;
+const gate = new OrderStatusGate();
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ wrapJuspay: gate.wrap });
 });
 afterAll(async () => stack?.stop());
 
@@ -82,20 +87,69 @@ describe("a failed first processing is retried", () => {
   });
 });
 
-describe("webhook vs poll race (criterion 31)", () => {
-  it("processing and GetOrderStatus at once: one transition to CHARGED, one downstream event", async () => {
-    for (let i = 0; i < 3; i++) {
-      const orderId = `whrace${i}`;
-      await seedOrder(orderId, 400n);
-      await paySimOrder(stack, orderId);
-      const body = orderWebhookBody({ eventName: "TXN_CHARGED", orderId, amount: 4, status: "CHARGED" });
-      const [res] = await Promise.all([ingest(stack, body), stack.orders.getOrderStatus({ orderId }), stack.orders.getOrderStatus({ orderId })]);
-      expect((await waitForFinal(stack, res.eventId)).state).toBe("PROCESSED");
-      const order = await db().selectFrom("orders").select(["status", "version"]).where("order_id", "=", orderId).executeTakeFirstOrThrow();
-      expect(order.status).toBe("CHARGED");
-      const charged = await db().selectFrom("payment_events").select("event_id").where("order_id", "=", orderId).where("type", "=", "ORDER_CHARGED").execute();
-      expect(charged.length).toBe(1);
+describe.runIf(realPostgresUrl() !== undefined)("webhook vs poll race (criterion 31)", () => {
+  // A poll (GetOrderStatus) read Juspay while the payment was pending; its
+  // answer reaches us only after the payment went through and the webhook's
+  // processing read CHARGED. The two apply on two connections at once: each
+  // case forces one interleaving (the poll's answer is held, the outbox lock
+  // stops the first writer after it wrote its row), so a writer that does not
+  // lock the order before reading it overwrites the other's change.
+  // PostgreSQL only: PGlite has one connection, so two transactions never interleave.
+  const SETTLE_MS = 2 * 60_000; // the simulator settles a pending attempt after 2 simulated minutes
+
+  /** An order whose payment is pending at Juspay, a poll holding Juspay's PENDING_VBV answer, then the payment settled CHARGED. */
+  async function pollHoldingPendingAnswer(orderId: string) {
+    await seedOrder(orderId, 80_000n);
+    await paySimOrder(stack, orderId, "pending_then_success");
+    const held = gate.hold(orderId);
+    const poll = stack.orders.getOrderStatus({ orderId });
+    expect((await held.arrived).status).toBe("PENDING_VBV");
+    stack.sim.clock.advance(SETTLE_MS + 1_000);
+    const body = orderWebhookBody({ eventName: "ORDER_SUCCEEDED", orderId, amount: 800, status: "CHARGED" });
+    return { held, poll, body };
+  }
+
+  const databaseUrl = () => (stack.database.config.kind === "postgres" ? stack.database.config.url : expect.fail("needs PostgreSQL"));
+  const orderRow = (orderId: string) => db().selectFrom("orders").select(["status", "version"]).where("order_id", "=", orderId).executeTakeFirstOrThrow();
+  const eventsOf = (orderId: string) => db().selectFrom("payment_events").select(["event_id", "webhook_event_id"]).where("order_id", "=", orderId).orderBy("cursor").execute();
+
+  it("the poll's older answer arrives while the webhook's processing holds the order: it waits, then changes nothing", async () => {
+    const { held, poll, body } = await pollHoldingPendingAnswer("whrace1");
+    const lock = await holdOutboxLock(databaseUrl());
+    let eventId: string;
+    try {
+      eventId = (await ingest(stack, body)).eventId;
+      await lock.waitForWaiter("outbox"); // processing wrote CHARGED, not committed
+      held.release();
+      await lock.waitForWaiter("row"); // the poll's apply waits for the order
+    } finally {
+      await lock.release();
     }
+    expect((await poll).order?.status).toBe(OrderStatus.CHARGED);
+    expect((await waitForFinal(stack, eventId)).state).toBe("PROCESSED");
+    expect(await orderRow("whrace1")).toEqual({ status: "CHARGED", version: 2n });
+    expect(await eventsOf("whrace1")).toEqual([{ event_id: "ORDER_CHARGED:whrace1:2", webhook_event_id: eventId }]);
+  });
+
+  it("the webhook's processing arrives while the poll's older answer holds the order: it waits, then moves it on to CHARGED", async () => {
+    const { held, poll, body } = await pollHoldingPendingAnswer("whrace2");
+    const lock = await holdOutboxLock(databaseUrl());
+    let eventId: string;
+    try {
+      held.release();
+      await lock.waitForWaiter("outbox"); // the poll wrote PENDING_VBV, not committed
+      eventId = (await ingest(stack, body)).eventId;
+      await lock.waitForWaiter("row"); // the processing's apply waits for the order
+    } finally {
+      await lock.release();
+    }
+    expect((await poll).order?.status).toBe(OrderStatus.PENDING_VBV);
+    expect((await waitForFinal(stack, eventId)).state).toBe("PROCESSED");
+    expect(await orderRow("whrace2")).toEqual({ status: "CHARGED", version: 3n });
+    expect(await eventsOf("whrace2")).toEqual([
+      { event_id: "ORDER_STATUS_CHANGED:whrace2:2", webhook_event_id: null },
+      { event_id: "ORDER_CHARGED:whrace2:3", webhook_event_id: eventId },
+    ]);
   });
 });
 

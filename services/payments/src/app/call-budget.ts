@@ -1,8 +1,9 @@
 import type { CallBudget } from "./ports.js";
 
-// A mutating RPC that calls Juspay keeps part of the caller's deadline back
-// for recording what the answer proves and answering: a PENDING answer that
-// arrives beats a DEADLINE_EXCEEDED that leaves the caller guessing.
+// An RPC that calls Juspay keeps part of the caller's deadline back for
+// recording what the answer proves and answering: a PENDING (or, for a read,
+// stale) answer that arrives beats a DEADLINE_EXCEEDED that leaves the caller
+// guessing.
 
 export const WRITE_BACK_MS = 250;
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { createInterface } from "node:readline";
+import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
+import { followProcessOutput } from "./process-output.js";
 import { TEST_TOKEN, testCallersEnv } from "./test-callers.js";
 
 // The service and the webhook bridge as separate processes, the way they are
@@ -11,23 +12,21 @@ const bridgeDir = fileURLToPath(new URL("../../../webhook-bridge", import.meta.u
 
 export interface RunningProcess {
   child: ChildProcessWithoutNullStreams;
-  /** Every output line so far. */
+  /** Every output line so far (each scanned by the log scan, criterion 38). */
   lines: string[];
+  /** Resolves once the process exited and all its output was read. */
   exited: Promise<number | null>;
   /** What the process printed as its address ("127.0.0.1:port"). */
   address: string;
+  /** Signals the process, waits for its end, and fails if its output broke a log rule. */
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
 async function startProcess(cwd: string, env: Record<string, string>, listening: RegExp, addressOf: (line: string) => string): Promise<RunningProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=@payments/source", "src/main.ts"], {
-    cwd,
-    env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", ...env },
-  });
-  const lines: string[] = [];
-  createInterface({ input: child.stdout }).on("line", (l) => lines.push(l));
-  createInterface({ input: child.stderr }).on("line", (l) => lines.push(l));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const fullEnv = { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", ...env };
+  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=@payments/source", "src/main.ts"], { cwd, env: fullEnv });
+  const output = followProcessOutput(child, `${basename(cwd)} process`, fullEnv);
+  const { lines, closed: exited } = output;
   const until = Date.now() + 30_000;
   for (;;) {
     const line = lines.find((l) => listening.test(l));
@@ -40,6 +39,7 @@ async function startProcess(cwd: string, env: Record<string, string>, listening:
         async kill(signal = "SIGKILL") {
           if (child.exitCode === null && child.signalCode === null) child.kill(signal);
           await exited;
+          output.finish();
         },
       };
     }

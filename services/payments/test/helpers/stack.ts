@@ -97,7 +97,10 @@ export interface Stack {
   bridgeLogs: Record<string, unknown>[];
   /** "http://127.0.0.1:<port>/metrics", when started with `metrics: true`. */
   metricsUrl: string | undefined;
+  /** Stops everything, then checkLogs(). */
   stop(): Promise<void>;
+  /** The last log scan (lines written after the last test) and the end of the captures; for tests that stop the stack their own way. */
+  checkLogs(): void;
 }
 
 export const DEFAULT_TEST_SETTINGS: PaymentsSettings = {
@@ -170,6 +173,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await metricsServer?.close();
       await sim.close();
       await database.drop();
+      this.checkLogs();
+    },
+    checkLogs() {
       try {
         serviceLogs.assertClean();
         bridgeLogs.assertClean();

@@ -22,7 +22,7 @@ export interface EventSubjectEncoder {
 }
 
 /** Any constant: the advisory lock key of the payment_events outbox. */
-const OUTBOX_LOCK_KEY = 0x7061_7965; // "paye"
+export const OUTBOX_LOCK_KEY = 0x7061_7965; // "paye"
 
 type Trx = Transaction<DatabaseSchema>;
 

@@ -2,6 +2,7 @@ import { JuspayNotFoundError, isJuspayError, type JuspayError } from "@payments/
 import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import { findOrder, refundsOfOrder, type OrderRow } from "../../db/orders-repository.js";
 import type { AppContext } from "../context.js";
+import { juspayCallBudget } from "../call-budget.js";
 import { AppError } from "../errors.js";
 import type { CallBudget } from "../ports.js";
 import { applyOrderStatus, type OrderState } from "./apply-order-status.js";
@@ -22,7 +23,9 @@ export async function refreshOrder(ctx: AppContext, orderId: string, budget: Cal
   const row = known ?? (await findOrder(ctx.db, orderId));
   if (row === undefined) throw new AppError("not_found", ErrorReason.NOT_FOUND, `order ${orderId} not found`);
   try {
-    const reported = await ctx.juspay.orders.status(orderId, { signal: budget.signal, deadline: budget.deadline, routingId: row.customer_id });
+    // Time kept back to record the answer, or read our row and refunds when it does not come, and answer stale in time.
+    const call = juspayCallBudget(budget);
+    const reported = await ctx.juspay.orders.status(orderId, { signal: call.signal, deadline: call.deadline, routingId: row.customer_id });
     const applied = await applyOrderStatus(ctx, reported);
     return { order: applied.order, refunds: applied.refunds, stale: null };
   } catch (err) {
