@@ -147,6 +147,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   await service.start();
   const metricsServer: MetricsServer | undefined = options.metrics ? await startMetricsServer(service.metrics, { host: "127.0.0.1", port: 0, logger }) : undefined;
+  const checkLogs = () => {
+    try {
+      serviceLogs.assertClean();
+      bridgeLogs.assertClean();
+    } finally {
+      serviceLogs.close();
+      bridgeLogs.close();
+    }
+  };
   const baseUrl = `http://${server.address.host}:${server.address.port}`;
   const transport = createGrpcTransport({ baseUrl, interceptors: [bearerTokenInterceptor(TEST_TOKEN)] });
   const bridge = options.webhooks ? await startWebhookDelivery(sim, baseUrl, bridgeLogs) : undefined;
@@ -173,17 +182,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await metricsServer?.close();
       await sim.close();
       await database.drop();
-      this.checkLogs();
+      checkLogs();
     },
-    checkLogs() {
-      try {
-        serviceLogs.assertClean();
-        bridgeLogs.assertClean();
-      } finally {
-        serviceLogs.close();
-        bridgeLogs.close();
-      }
-    },
+    checkLogs,
   };
 }
 
