@@ -86,16 +86,18 @@ function checkMessage(msg: ReflectMessage, prefix: string, out: FieldViolation[]
 
 function checkScalar(value: Scalar, rules: FieldRules, path: string, out: FieldViolation[]): void {
   if (typeof value === "string" || value instanceof Uint8Array) {
-    // Code points for strings (what a caller counts), bytes for bytes.
-    const length = typeof value === "string" ? [...value].length : value.length;
-    const unit = typeof value === "string" ? "characters" : "bytes";
+    // UTF-16 code units for strings: the unit Juspay's JavaScript SDK and our
+    // payload builder count (ADR 0021), and O(1) to read. Bytes for bytes.
+    const length = value.length;
+    const unit = typeof value === "string" ? "UTF-16 code units" : "bytes";
     if (length === 0) return;
-    if (rules.minLen !== undefined && length < rules.minLen) {
-      out.push({ field: path, rule: "min_len", description: `must be at least ${rules.minLen} ${unit}, got ${length}` });
-    }
-    if (rules.maxLen !== undefined && length > rules.maxLen) {
-      out.push({ field: path, rule: "max_len", description: `must be at most ${rules.maxLen} ${unit}, got ${length}` });
-    }
+    const tooShort = rules.minLen !== undefined && length < rules.minLen;
+    const tooLong = rules.maxLen !== undefined && length > rules.maxLen;
+    if (tooShort) out.push({ field: path, rule: "min_len", description: `must be at least ${rules.minLen} ${unit}, got ${length}` });
+    if (tooLong) out.push({ field: path, rule: "max_len", description: `must be at most ${rules.maxLen} ${unit}, got ${length}` });
+    // A value that broke a length rule is refused already: its pattern never
+    // runs, so no pattern sees more than max_len characters of a hostile value.
+    if (tooShort || tooLong) return;
     if (typeof value === "string" && rules.pattern !== "" && !patternOf(rules.pattern).test(value)) {
       // The value itself is not echoed: it may be personal data.
       out.push({ field: path, rule: "pattern", description: `must match ${rules.pattern}` });
