@@ -69,7 +69,7 @@ export async function startServer({ config, database, logger, app, changeFeed, m
         limiter: new CallerRateLimiter(),
         onRateLimited: (caller) => metrics?.rateLimited.inc({ caller }),
       }),
-      validationInterceptor(),
+      validationInterceptor({ currencies: app.settings.currencies }),
     ],
     readMaxBytes: config.maxMessageBytes,
     // Callers sit on the same network: gzip of a 2 KB payload response cost

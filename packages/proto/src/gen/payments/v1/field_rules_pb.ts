@@ -30,7 +30,11 @@ export const file_payments_v1_field_rules: GenFile = /*@__PURE__*/
  * are linear-time: no nested or overlapping quantifiers. On a repeated
  * field they apply to each item, and max_items limits the count. Set message
  * fields are validated recursively with their own rules. An enum field always
- * rejects numbers its enum does not define.
+ * rejects numbers its enum does not define. Wherever a request carries a
+ * google.protobuf.Timestamp it must lie in the type's range (0001-01-01 to
+ * 9999-12-31 UTC, nanos 0-999999999), and a Money's currency must be one the
+ * service enabled (INR unless configured); both are INVALID_ARGUMENT naming
+ * the field.
  *
  * @generated from message payments.v1.FieldRules
  */
