@@ -115,3 +115,16 @@ describe("the currency allow-list (finding 14)", () => {
     }
   });
 });
+
+describe("dot-only customer ids (finding 12)", () => {
+  it("are INVALID_ARGUMENT naming customer_id, and reach no Juspay path", async () => {
+    const before = stack.sim.counters.snapshot().requests;
+    for (const customerId of [".", "..", "..."]) {
+      expect(await violations(stack.mandates.listMandates({ customerId }))).toEqual(["customer_id"]);
+      expect(await violations(stack.payloads.createInitiatePayload({ customerId }))).toEqual(["customer_id"]);
+    }
+    expect(stack.sim.counters.snapshot().requests).toEqual(before);
+    // Dots among other characters stay valid.
+    await stack.mandates.listMandates({ customerId: "a.b@c.d" });
+  });
+});
