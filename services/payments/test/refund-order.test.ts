@@ -15,7 +15,8 @@ import { eventually, startStack, type Stack } from "./helpers/stack.js";
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack();
+  // USD is enabled so that "another currency" reaches the order comparison (a currency not enabled is refused earlier, as INVALID_ARGUMENT).
+  stack = await startStack({ settings: { currencies: ["INR", "USD"] } });
 });
 afterAll(async () => stack?.stop());
 
