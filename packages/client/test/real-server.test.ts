@@ -31,6 +31,7 @@ beforeAll(async () => {
         defaultFlavour: "signature",
         signingKeys: [],
         returnUrlOrigins: [],
+        currencies: ["INR"],
         refundSyncDelayMs: 60_000,
         orderSyncDelayMs: 60_000,
         syncMaxIntervalMs: 3_600_000,

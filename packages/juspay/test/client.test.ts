@@ -257,3 +257,37 @@ describe("mandates", () => {
     expect((await juspay.mandates.checkStatus(mandateId)).status).toBe("REVOKED");
   });
 });
+
+// Issue 15, finding 12: customer id ".." reached Juspay's URL path raw and
+// ListMandates called GET /mandates. No value can change the path a call is
+// sent to: "." and ".." are refused before anything is sent (URL parsers
+// resolve them, also as %2E), and everything else is percent-encoded.
+describe("path segments", () => {
+  const calls: [string, (id: string) => Promise<unknown>][] = [
+    ["mandates.list", (id) => juspay.mandates.list(id)],
+    ["customers.get", (id) => juspay.customers.get(id)],
+    ["orders.status", (id) => juspay.orders.status(id)],
+    ["orders.refund", (id) => juspay.orders.refund(id, { uniqueRequestId: "dots1", amountMinor: 100 })],
+    ["mandates.revoke", (id) => juspay.mandates.revoke(id)],
+    ["notifications.status", (id) => juspay.notifications.status(id)],
+  ];
+
+  it.each(calls)("%s refuses dot segments unsent", async (_name, call) => {
+    const before = await sim.counters();
+    for (const id of [".", ".."]) {
+      const err = await call(id).then(
+        () => expect.fail(`${JSON.stringify(id)} must be refused`),
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(JuspayInvalidRequestError);
+      expect((err as JuspayInvalidRequestError).outcome).toBe("not_applied");
+    }
+    expect((await sim.counters()).requests).toEqual(before.requests);
+  });
+
+  it("an id with dots among other characters stays one segment, percent-encoded", async () => {
+    const list = await juspay.mandates.list("a.b@c..d");
+    expect(list.mandates).toEqual([]);
+    expect((await sim.counters()).requests["list_mandates"]).toBeGreaterThan(0);
+  });
+});

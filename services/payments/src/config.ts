@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { ConfigError, EnvReader, type Env } from "@payments/env-config";
-import { DEFAULT_EXECUTION_STATUS_PATH } from "@payments/juspay";
+import { DEFAULT_EXECUTION_STATUS_PATH, currencyDecimals } from "@payments/juspay";
 import { readAccess, type AccessConfig } from "./auth/access-config.js";
 
 // Service configuration, read once from the environment at start and validated
@@ -54,6 +54,8 @@ export interface PaymentsSettings {
   signingKeys: { keyId: string; privateKeyPem: string; active?: boolean }[];
   /** Exact https origins a return_url may point to. */
   returnUrlOrigins: string[];
+  /** ISO 4217 codes a request's Money may carry (money.proto: only INR unless configured). */
+  currencies: string[];
   /** First refund sync after a refund is written (a webhook usually comes first). */
   refundSyncDelayMs: number;
   /** First order sync after a payload is handed out or a payment is seen pending. */
@@ -265,6 +267,7 @@ function readPayments(read: EnvReader, mode: Config["mode"]): PaymentsSettings {
     defaultFlavour,
     signingKeys,
     returnUrlOrigins: readOrigins(read, "RETURN_URL_ALLOWED_ORIGINS"),
+    currencies: readCurrencies(read, "ENABLED_CURRENCIES"),
     refundSyncDelayMs: read.integer("REFUND_SYNC_DELAY_MS", 60_000, 0, 24 * HOUR_MS),
     orderSyncDelayMs: read.integer("ORDER_SYNC_DELAY_MS", 60_000, 0, 24 * HOUR_MS),
     syncMaxIntervalMs: read.integer("SYNC_MAX_INTERVAL_MS", HOUR_MS, 100, 24 * HOUR_MS),
@@ -321,6 +324,22 @@ function readOrigins(read: EnvReader, name: string): string[] {
     }
   }
   return origins;
+}
+
+/** Comma-separated ISO 4217 codes with at most 2 decimals (Juspay's amounts); default INR alone. */
+function readCurrencies(read: EnvReader, name: string): string[] {
+  const raw = read.optional(name);
+  if (raw === undefined) return ["INR"];
+  const codes = [...new Set(raw.split(",").map((s) => s.trim()).filter((s) => s !== ""))];
+  for (const code of codes) {
+    try {
+      currencyDecimals(code, name);
+    } catch {
+      read.problem(name, `"${code}" must be an ISO 4217 code of 3 upper-case letters with at most 2 decimals`);
+    }
+  }
+  if (codes.length === 0) read.problem(name, "must name at least one currency");
+  return codes;
 }
 
 function readDatabase(read: EnvReader): DatabaseConfig {

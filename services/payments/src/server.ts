@@ -73,7 +73,7 @@ export async function startServer({ config, database, logger, app, changeFeed, m
       }),
       callerShareInterceptor(config.access.limits, (reason) => metrics?.loadShed.inc({ reason })),
       streamLifetimeInterceptor(config.access.limits.maxStreamLifetimeMs),
-      validationInterceptor(),
+      validationInterceptor({ currencies: app.settings.currencies }),
     ],
     readMaxBytes: config.maxMessageBytes,
     // Callers sit on the same network: gzip of a 2 KB payload response cost

@@ -115,6 +115,14 @@ describe("loadConfig", () => {
     expect(problems[0]).toMatch(/^JUSPAY_SIGNED_PAYLOAD_WINDOW_MS: /);
   });
 
+  it("enables INR alone unless ENABLED_CURRENCIES names ISO 4217 codes Juspay's amounts can carry", () => {
+    expect(loadConfig(valid).payments.currencies).toEqual(["INR"]);
+    expect(loadConfig({ ...valid, ENABLED_CURRENCIES: "INR, USD" }).payments.currencies).toEqual(["INR", "USD"]);
+    const problems = problemsOf({ ...valid, ENABLED_CURRENCIES: "INR,usd,KWD" });
+    expect(problems).toHaveLength(2);
+    expect(problems.every((p) => p.startsWith("ENABLED_CURRENCIES"))).toBe(true);
+  });
+
   it("accepts only https host origins for return URLs", () => {
     const problems = problemsOf({ ...valid, RETURN_URL_ALLOWED_ORIGINS: "http://shop.example.com,https://127.0.0.1,https://localhost,https://a.example.com/path,https://ok.example.com" });
     expect(problems).toHaveLength(4);

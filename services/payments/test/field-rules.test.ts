@@ -34,10 +34,15 @@ describe("field rules", () => {
   });
 
   it("checks patterns without echoing the value", () => {
-    for (const orderId of ["' OR 1=1--", "../etc", "ord\r\n1", "ord\u00001", "оrd1" /* Cyrillic o */, "a".repeat(21)]) {
+    for (const orderId of ["' OR 1=1--", "../etc", "ord\r\n1", "ord\u00001", "оrd1" /* Cyrillic o */]) {
       const violations = findViolations(GetOrderStatusRequestSchema, create(GetOrderStatusRequestSchema, { orderId }));
       expect(violations).toEqual([{ field: "order_id", rule: "pattern", description: "must match ^[A-Za-z0-9]{1,20}$" }]);
     }
+  });
+
+  it("refuses a value over max_len as too long, without running its pattern", () => {
+    const violations = findViolations(GetOrderStatusRequestSchema, create(GetOrderStatusRequestSchema, { orderId: "!".repeat(21) }));
+    expect(violations).toEqual([{ field: "order_id", rule: "max_len", description: "must be at most 20 UTF-16 code units, got 21" }]);
   });
 
   it("checks integer ranges, with bigint precision", () => {
@@ -62,11 +67,12 @@ describe("field rules", () => {
     expect(check({ selector: { case: "uniqueRequestId", value: "abc123" } })).toEqual([]);
   });
 
-  it("counts string length in code points", () => {
+  it("counts string length in UTF-16 code units, as the payload builder and Juspay's SDK do (ADR 0021)", () => {
     const reason = (text: string) =>
       findViolations(RefundOrderRequestSchema, create(RefundOrderRequestSchema, { ...validRefund, reason: text }));
-    expect(reason("😀".repeat(255))).toEqual([]);
-    expect(reason("😀".repeat(256))).toEqual([{ field: "reason", rule: "max_len", description: "must be at most 255 characters, got 256" }]);
+    expect(reason("é".repeat(255))).toEqual([]);
+    expect(reason(`${"😀".repeat(127)}a`)).toEqual([]);
+    expect(reason("😀".repeat(128))).toEqual([{ field: "reason", rule: "max_len", description: "must be at most 255 UTF-16 code units, got 256" }]);
   });
 });
 

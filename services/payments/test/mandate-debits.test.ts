@@ -39,7 +39,8 @@ let stack: Stack;
 let m: ActiveMandate;
 beforeAll(async () => {
   // The first execution.sync runs 3 s after a debit is written, so a call whose answer is lost ends (PENDING) before the job looks.
-  stack = await startStack({ webhooks: true, settings: { orderSyncDelayMs: 3_000, syncMaxIntervalMs: 3_000 } });
+  // USD is enabled so that "another currency" reaches the mandate comparison (a currency not enabled is refused earlier, as INVALID_ARGUMENT).
+  stack = await startStack({ webhooks: true, settings: { orderSyncDelayMs: 3_000, syncMaxIntervalMs: 3_000, currencies: ["INR", "USD"] } });
   m = await activeMandate(stack, "mde1");
 });
 afterEach(() => stack.sim.faults.clear());

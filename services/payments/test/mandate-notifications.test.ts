@@ -35,7 +35,8 @@ import { eventually, startStack, type Stack } from "./helpers/stack.js";
 let stack: Stack;
 let m: ActiveMandate;
 beforeAll(async () => {
-  stack = await startStack({ webhooks: true });
+  // USD is enabled so that "another currency" reaches the mandate comparison (a currency not enabled is refused earlier, as INVALID_ARGUMENT).
+  stack = await startStack({ webhooks: true, settings: { currencies: ["INR", "USD"] } });
   m = await activeMandate(stack, "mdn1");
 });
 afterEach(() => stack.sim.faults.clear());

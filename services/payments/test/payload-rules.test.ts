@@ -136,3 +136,24 @@ describe("mandate options", () => {
     expect(res.orderId).not.toBe("");
   });
 });
+
+// Issue 15, finding 4: field rules counted code points, the payload builder
+// UTF-16 code units, and the row was committed before the build, so a
+// 255-emoji description left an order no payload could ever be built for.
+describe("whatever the payload builder would refuse is refused before the order is written", () => {
+  async function orderRow(orderId: string) {
+    return stack.database.database.db.selectFrom("orders").select("order_id").where("order_id", "=", orderId).executeTakeFirst();
+  }
+
+  it("a 255-emoji description is INVALID_ARGUMENT naming description, leaves no row, and the order_id stays usable", async () => {
+    const err = await refusal(call({ orderId: "emoji1", idempotencyKey: "emoji-key-1", description: "😀".repeat(255) }));
+    expect(err.code).toBe(Code.InvalidArgument);
+    expect(errorDetail(err)?.fieldViolations.map((v) => v.field)).toEqual(["description"]);
+    expect(await orderRow("emoji1")).toBeUndefined();
+
+    const ok = await call({ orderId: "emoji1", idempotencyKey: "emoji-key-2", description: "😀".repeat(127) });
+    expect(ok.orderId).toBe("emoji1");
+    expect(ok.flavourDetails.case === "signed" && JSON.parse(ok.flavourDetails.value.orderDetails)).toMatchObject({ description: "😀".repeat(127) });
+    expect(await orderRow("emoji1")).toBeDefined();
+  });
+});

@@ -24,7 +24,8 @@ const OTHER_CALLER: Caller = { ...TEST_CALLER, id: "test-other", scopes: new Set
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ callers: [OTHER_CALLER] });
+  // USD is enabled so that "another currency" reaches the order comparison (a currency not enabled is refused earlier, as INVALID_ARGUMENT).
+  stack = await startStack({ callers: [OTHER_CALLER], settings: { currencies: ["INR", "USD"] } });
 });
 afterAll(async () => stack?.stop());
 

@@ -67,7 +67,7 @@ export class CustomersResource {
     const op = "customers.get";
     const id = checkId(op, "customerId", customerId, 128);
     const query: Record<string, string> = options.getClientAuthToken ? { "options.get_client_auth_token": "true" } : {};
-    return this.ctx.sender.send({ operation: op, method: "GET", path: `/customers/${seg(id)}`, query, retry: "safe", schema: CustomerSchema }, options);
+    return this.ctx.sender.send({ operation: op, method: "GET", path: `/customers/${seg(op, "customerId", id)}`, query, retry: "safe", schema: CustomerSchema }, options);
   }
 
   /** POST /customers/:id. */
@@ -77,7 +77,7 @@ export class CustomersResource {
     const fields = withExtra(personFields(params), params.extra);
     if (Object.keys(fields).length === 0) throw invalid(op, "nothing to update");
     return this.ctx.sender.send(
-      { operation: op, method: "POST", path: `/customers/${seg(id)}`, body: { kind: "form", fields }, retry: "idempotent", schema: CustomerSchema },
+      { operation: op, method: "POST", path: `/customers/${seg(op, "customerId", id)}`, body: { kind: "form", fields }, retry: "idempotent", schema: CustomerSchema },
       options,
     );
   }

@@ -52,7 +52,7 @@ export class MandatesResource {
 
   private async command<T>(operation: string, mandateId: string, fields: Record<string, string>, retry: RetryMode, schema: RequestSpec<T>["schema"], options?: CallOptions): Promise<T> {
     const id = checkId(operation, "mandateId", mandateId, 128);
-    return this.ctx.sender.send({ operation, method: "POST", path: `/mandates/${seg(id)}`, body: { kind: "form", fields }, retry, schema }, options);
+    return this.ctx.sender.send({ operation, method: "POST", path: `/mandates/${seg(operation, "mandateId", id)}`, body: { kind: "form", fields }, retry, schema }, options);
   }
 
   /** command=revoke → mandate with status REVOKED. Not retried once it may have reached Juspay. */
@@ -117,6 +117,6 @@ export class MandatesResource {
       if (!Number.isInteger(value) || value < 0) throw invalid(op, `${name} must be a non-negative integer`);
       query[name] = String(value);
     }
-    return this.ctx.sender.send({ operation: op, method: "GET", path: `/customers/${seg(id)}/mandates`, query, retry: "safe", schema: MandateListSchema }, options);
+    return this.ctx.sender.send({ operation: op, method: "GET", path: `/customers/${seg(op, "customerId", id)}/mandates`, query, retry: "safe", schema: MandateListSchema }, options);
   }
 }

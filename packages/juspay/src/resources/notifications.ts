@@ -11,6 +11,6 @@ export class NotificationsResource {
   async status(notificationId: string, options?: CallOptions): Promise<JuspayNotification> {
     const op = "notifications.status";
     const id = checkId(op, "notificationId", notificationId);
-    return this.ctx.sender.send({ operation: op, method: "GET", path: `/notifications/${seg(id)}`, retry: "safe", schema: NotificationSchema }, options);
+    return this.ctx.sender.send({ operation: op, method: "GET", path: `/notifications/${seg(op, "notificationId", id)}`, retry: "safe", schema: NotificationSchema }, options);
   }
 }

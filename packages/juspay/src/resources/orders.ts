@@ -125,7 +125,7 @@ export class OrdersResource {
       return this.ctx.sender.send({ operation: op, method: "POST", path: "/v4/order-status", body: { kind: "jwe", payload }, retry: "safe", schema: OrderSchema }, options);
     }
     const query: Record<string, string> = options.fullGatewayResponse ? { "options.add_full_gateway_response": "true" } : {};
-    return this.ctx.sender.send({ operation: op, method: "GET", path: `/orders/${seg(id)}`, query, retry: "safe", schema: OrderSchema }, options);
+    return this.ctx.sender.send({ operation: op, method: "GET", path: `/orders/${seg(op, "orderId", id)}`, query, retry: "safe", schema: OrderSchema }, options);
   }
 
   /** POST /orders/:id (amount, addresses, UDFs; a charged order answers INVALID_ACTION). */
@@ -136,7 +136,7 @@ export class OrdersResource {
     if (params.amountMinor !== undefined) fields["amount"] = amountField(op, "amountMinor", params.amountMinor);
     const all = withExtra(fields, params.extra);
     if (Object.keys(all).length === 0) throw invalid(op, "nothing to update");
-    return this.ctx.sender.send({ operation: op, method: "POST", path: `/orders/${seg(id)}`, body: { kind: "form", fields: all }, retry: "idempotent", schema: OrderSchema }, options);
+    return this.ctx.sender.send({ operation: op, method: "POST", path: `/orders/${seg(op, "orderId", id)}`, body: { kind: "form", fields: all }, retry: "idempotent", schema: OrderSchema }, options);
   }
 
   /**
@@ -150,7 +150,7 @@ export class OrdersResource {
       unique_request_id: checkId(op, "uniqueRequestId", params.uniqueRequestId, 20),
       amount: amountField(op, "amountMinor", params.amountMinor),
     };
-    const path = `/orders/${seg(id)}/refunds`;
+    const path = `/orders/${seg(op, "orderId", id)}/refunds`;
     if (this.ctx.jwe) {
       const payload = { ...withExtra(fields, params.extra), order_id: id };
       return this.ctx.sender.send({ operation: op, method: "POST", path: `/v4${path}`, body: { kind: "jwe", payload }, retry: "idempotent", schema: OrderSchema }, options);

@@ -45,8 +45,16 @@ export function epochField(operation: string, name: string, date: unknown): stri
   return toEpochSeconds(date);
 }
 
-/** Path segment, URL-encoded. */
-export const seg = (value: string): string => encodeURIComponent(value);
+/**
+ * A value as one URL path segment: percent-encoded (so "/", "?", "#" and "%"
+ * stay inside it), and never empty, "." or "..": URL parsers resolve dot
+ * segments (also written %2E), so `/customers/../mandates` would be sent as
+ * `/mandates`. Such a value fails here, before anything is sent.
+ */
+export function seg(operation: string, name: string, value: string): string {
+  if (value === "" || value === "." || value === "..") throw invalid(operation, `${name} cannot be used as a URL path segment`);
+  return encodeURIComponent(value);
+}
 
 /** Extra request fields a caller may add (udfs, metadata.*, addresses); flat dotted keys or nested objects. */
 export type ExtraFields = FormInput;

@@ -70,7 +70,7 @@ export class TxnsResource {
   async executionStatus(orderId: string, options: CallOptions = {}): Promise<ExecutionStatus> {
     const op = "txns.execution_status";
     const id = checkId(op, "orderId", orderId);
-    const path = this.ctx.executionStatusPath.split("{order_id}").join(seg(id));
+    const path = this.ctx.executionStatusPath.split("{order_id}").join(seg(op, "orderId", id));
     // Both requests share one deadline.
     options = this.ctx.sender.pinDeadline(options);
     try {

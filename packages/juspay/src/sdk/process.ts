@@ -44,11 +44,20 @@ export interface BuiltProcessPayload {
   merchantKeyId: string;
 }
 
+/**
+ * Every check buildProcessPayload makes of the order and mandate, alone: a
+ * caller that stores the order first runs it before writing, so an order the
+ * builder would refuse is never stored. Throws SdkPayloadError naming the field.
+ */
+export function checkProcessPayloadOrder(order: SdkOrder, mandate?: SdkMandate): void {
+  checkOrder(order);
+  if (mandate !== undefined) checkMandate(mandate, order.amountMinor);
+}
+
 /** Validates, builds `orderDetails` once, signs it (off the event loop) and wraps it. */
 export async function buildProcessPayload(input: ProcessPayloadInput): Promise<BuiltProcessPayload> {
   const common = checkCommon(input);
-  checkOrder(input.order);
-  if (input.mandate !== undefined) checkMandate(input.mandate, input.order.amountMinor);
+  checkProcessPayloadOrder(input.order, input.mandate);
   const { order } = input;
   const orderDetails = buildOrderDetails(common.merchantId, order, input.mandate, common.nowMs);
   const { signature, merchantKeyId } = await signPayload(orderDetails, input.keys);

@@ -22,7 +22,8 @@ interface TextRule {
 export function checkText(field: string, value: unknown, rule: TextRule): string {
   if (typeof value !== "string") throw new SdkPayloadError(field, "must be a string");
   if (value === "" && !rule.allowEmpty) throw new SdkPayloadError(field, "must not be empty");
-  if (value.length > rule.max) throw new SdkPayloadError(field, `must be at most ${rule.max} characters`);
+  // UTF-16 code units, as JavaScript (and Juspay's Node SDK types) count a string's length.
+  if (value.length > rule.max) throw new SdkPayloadError(field, `must be at most ${rule.max} UTF-16 code units`);
   if (CONTROL.test(value)) throw new SdkPayloadError(field, "must not contain control characters");
   if (!isWellFormedText(value)) throw new SdkPayloadError(field, "must be well-formed Unicode");
   if (rule.pattern && value !== "" && !rule.pattern.test(value)) throw new SdkPayloadError(field, rule.patternReason ?? "has an invalid format");

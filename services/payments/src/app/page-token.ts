@@ -9,6 +9,11 @@ import { fieldError, type AppError } from "./errors.js";
 // rows). A token presented under another scope is INVALID_ARGUMENT, so a
 // caller cannot silently page one list with another list's position.
 
+// A position no row can have (past 9999-12-31, the end of a protobuf
+// Timestamp) is a forged token: refused here, it never reaches a query where
+// PostgreSQL would fail on it.
+const MAX_POSITION_US = 253_402_300_799_999_999n;
+
 export interface KeysetPosition {
   /** The ordering timestamp of the last row returned, microseconds since the epoch, as decimal text. */
   atUs: string;
@@ -31,7 +36,7 @@ export function decodeKeysetToken(token: string, scope: string, listName: string
   }
   if (typeof parsed !== "object" || parsed === null) throw bad();
   const { s, t, i } = parsed as Record<string, unknown>;
-  if (typeof s !== "string" || typeof t !== "string" || typeof i !== "string" || !/^\d{1,20}$/.test(t) || !/^[A-Za-z0-9_-]{1,64}$/.test(i)) throw bad();
+  if (typeof s !== "string" || typeof t !== "string" || typeof i !== "string" || !/^\d{1,18}$/.test(t) || BigInt(t) > MAX_POSITION_US || !/^[A-Za-z0-9_-]{1,64}$/.test(i)) throw bad();
   if (s !== scope) throw bad();
   return { atUs: t, id: i };
 }

@@ -1,9 +1,10 @@
 import { getOption, hasOption, type DescField, type DescMessage, type DescOneof, type Message } from "@bufbuild/protobuf";
 import { reflect, type ReflectMessage } from "@bufbuild/protobuf/reflect";
 import { oneof_rules as oneofRules, rules as rulesOption, type FieldRules } from "@payments/proto/payments/v1/field_rules_pb";
+import { checkWellKnownMessage, type MessageRuleOptions } from "./message-rules.js";
 
 // Checks a message against the `(payments.v1.rules)` options written in the
-// proto, recursively. This is the one validation layer every RPC goes
+// proto, recursively, and each Timestamp and Money in it (message-rules.ts). This is the one validation layer every RPC goes
 // through (see validation-interceptor.ts); handlers can rely on it.
 
 export interface FieldViolation {
@@ -18,13 +19,13 @@ export interface FieldViolation {
 type Scalar = string | number | bigint | boolean | Uint8Array;
 
 /** Every rule the message breaks; empty when it is valid. */
-export function findViolations(desc: DescMessage, message: Message): FieldViolation[] {
+export function findViolations(desc: DescMessage, message: Message, options: MessageRuleOptions = {}): FieldViolation[] {
   const out: FieldViolation[] = [];
-  checkMessage(reflect(desc, message), "", out);
+  checkMessage(reflect(desc, message), "", out, options);
   return out;
 }
 
-function checkMessage(msg: ReflectMessage, prefix: string, out: FieldViolation[]): void {
+function checkMessage(msg: ReflectMessage, prefix: string, out: FieldViolation[], options: MessageRuleOptions): void {
   for (const oneof of msg.desc.oneofs) {
     if (oneofRequired(oneof) && msg.oneofCase(oneof) === undefined) {
       out.push({ field: prefix + oneof.name, rule: "required", description: `needs one of ${oneof.fields.map((f) => f.name).join(", ")}` });
@@ -54,7 +55,8 @@ function checkMessage(msg: ReflectMessage, prefix: string, out: FieldViolation[]
         checkEnum(field, msg.get(field) as number, path, out);
         break;
       case "message":
-        checkMessage(msg.get(field) as ReflectMessage, `${path}.`, out);
+        checkWellKnownMessage(msg.get(field) as ReflectMessage, path, options, out);
+        checkMessage(msg.get(field) as ReflectMessage, `${path}.`, out, options);
         break;
       case "list": {
         const list = msg.get(field);
@@ -64,7 +66,10 @@ function checkMessage(msg: ReflectMessage, prefix: string, out: FieldViolation[]
         let i = 0;
         for (const item of list) {
           const itemPath = `${path}[${i++}]`;
-          if (field.listKind === "message") checkMessage(item as ReflectMessage, `${itemPath}.`, out);
+          if (field.listKind === "message") {
+            checkWellKnownMessage(item as ReflectMessage, itemPath, options, out);
+            checkMessage(item as ReflectMessage, `${itemPath}.`, out, options);
+          }
           else if (field.listKind === "enum") checkEnum(field, item as number, itemPath, out);
           else if (rules) checkScalar(item as Scalar, rules, itemPath, out);
         }
@@ -76,7 +81,10 @@ function checkMessage(msg: ReflectMessage, prefix: string, out: FieldViolation[]
           out.push({ field: path, rule: "max_items", description: `must have at most ${rules.maxItems} entries, has ${map.size}` });
         }
         if (field.mapKind === "message") {
-          for (const [key, value] of map) checkMessage(value as ReflectMessage, `${path}[${String(key)}].`, out);
+          for (const [key, value] of map) {
+            checkWellKnownMessage(value as ReflectMessage, `${path}[${String(key)}]`, options, out);
+            checkMessage(value as ReflectMessage, `${path}[${String(key)}].`, out, options);
+          }
         }
         break;
       }
@@ -86,16 +94,18 @@ function checkMessage(msg: ReflectMessage, prefix: string, out: FieldViolation[]
 
 function checkScalar(value: Scalar, rules: FieldRules, path: string, out: FieldViolation[]): void {
   if (typeof value === "string" || value instanceof Uint8Array) {
-    // Code points for strings (what a caller counts), bytes for bytes.
-    const length = typeof value === "string" ? [...value].length : value.length;
-    const unit = typeof value === "string" ? "characters" : "bytes";
+    // UTF-16 code units for strings: the unit Juspay's JavaScript SDK and our
+    // payload builder count (ADR 0021), and O(1) to read. Bytes for bytes.
+    const length = value.length;
+    const unit = typeof value === "string" ? "UTF-16 code units" : "bytes";
     if (length === 0) return;
-    if (rules.minLen !== undefined && length < rules.minLen) {
-      out.push({ field: path, rule: "min_len", description: `must be at least ${rules.minLen} ${unit}, got ${length}` });
-    }
-    if (rules.maxLen !== undefined && length > rules.maxLen) {
-      out.push({ field: path, rule: "max_len", description: `must be at most ${rules.maxLen} ${unit}, got ${length}` });
-    }
+    const tooShort = rules.minLen !== undefined && length < rules.minLen;
+    const tooLong = rules.maxLen !== undefined && length > rules.maxLen;
+    if (tooShort) out.push({ field: path, rule: "min_len", description: `must be at least ${rules.minLen} ${unit}, got ${length}` });
+    if (tooLong) out.push({ field: path, rule: "max_len", description: `must be at most ${rules.maxLen} ${unit}, got ${length}` });
+    // A value that broke a length rule is refused already: its pattern never
+    // runs, so no pattern sees more than max_len characters of a hostile value.
+    if (tooShort || tooLong) return;
     if (typeof value === "string" && rules.pattern !== "" && !patternOf(rules.pattern).test(value)) {
       // The value itself is not echoed: it may be personal data.
       out.push({ field: path, rule: "pattern", description: `must match ${rules.pattern}` });

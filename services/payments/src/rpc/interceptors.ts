@@ -6,6 +6,7 @@ import type { Logger } from "../logger.js";
 import { toConnectError } from "./error-map.js";
 import { invalidArgument, rpcError, withErrorDetail } from "./errors.js";
 import { findViolations } from "./field-rules.js";
+import type { MessageRuleOptions } from "./message-rules.js";
 
 /**
  * Outermost: every error leaves with an ErrorDetail. Use-case, Juspay and
@@ -40,31 +41,31 @@ async function* translated<T>(messages: AsyncIterable<T>, translate: (err: unkno
 }
 
 /**
- * Enforces the `(payments.v1.rules)` field options of payments.v1 requests
- * before any handler runs: a bad request is INVALID_ARGUMENT naming each
- * offending field.
+ * Enforces the `(payments.v1.rules)` field options of payments.v1 requests,
+ * and the Timestamp and Money rules (with the enabled currencies), before any
+ * handler runs: a bad request is INVALID_ARGUMENT naming each offending field.
  */
-export function validationInterceptor(): Interceptor {
+export function validationInterceptor(options: MessageRuleOptions = {}): Interceptor {
   return (next) => async (req) => {
     if (!req.service.typeName.startsWith("payments.")) return next(req);
     if (!req.stream) {
-      assertValid(req.method.input, req.message);
+      assertValid(req.method.input, req.message, options);
       return next(req);
     }
     // Server-streaming calls arrive as a stream of one request message: each
     // message is checked as it is read, which is before the handler runs.
-    return next({ ...req, message: validated(req.method.input, req.message) });
+    return next({ ...req, message: validated(req.method.input, req.message, options) });
   };
 }
 
-function assertValid(desc: DescMessage, message: Message): void {
-  const violations = findViolations(desc, message);
+function assertValid(desc: DescMessage, message: Message, options: MessageRuleOptions): void {
+  const violations = findViolations(desc, message, options);
   if (violations.length > 0) throw invalidArgument(violations);
 }
 
-async function* validated<T extends Message>(desc: DescMessage, messages: AsyncIterable<T>): AsyncIterable<T> {
+async function* validated<T extends Message>(desc: DescMessage, messages: AsyncIterable<T>, options: MessageRuleOptions): AsyncIterable<T> {
   for await (const message of messages) {
-    assertValid(desc, message);
+    assertValid(desc, message, options);
     yield message;
   }
 }

@@ -109,6 +109,7 @@ export const DEFAULT_TEST_SETTINGS: PaymentsSettings = {
   defaultFlavour: "signature",
   signingKeys: [],
   returnUrlOrigins: ["https://shop.example.com"],
+  currencies: ["INR"],
   refundSyncDelayMs: 200,
   orderSyncDelayMs: 200,
   syncMaxIntervalMs: 1_000,

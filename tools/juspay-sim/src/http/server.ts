@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { apiKeyAccepted } from "./auth.js";
 import { parseBody, type Fields } from "./body.js";
-import { JuspayError, accessDenied } from "./errors.js";
+import { JuspayError, accessDenied, invalidRequest } from "./errors.js";
 import type { Fault, FaultPlan } from "./faults.js";
 
 // The HTTP front of the simulator: routing, auth, body parsing, Juspay error
@@ -90,9 +90,19 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Parsed as a URL, as an HTTP front does: dot segments (also %2E) are
+    // resolved before routing, so no id in a path is ever "." or "..".
     const url = new URL(req.url ?? "/", "http://sim");
     const method = (req.method ?? "GET").toUpperCase();
-    const match = findRoute(method, url.pathname);
+    let match: ReturnType<typeof findRoute>;
+    try {
+      match = findRoute(method, url.pathname);
+    } catch (err) {
+      if (!(err instanceof URIError)) throw err;
+      const bad = invalidRequest("bad_request", "Malformed percent-encoding in the request path");
+      send(res, bad.httpStatus, bad.body);
+      return;
+    }
     let rawBody: Buffer;
     try {
       rawBody = await readBody(req, maxBody);

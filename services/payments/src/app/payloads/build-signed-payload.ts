@@ -2,8 +2,8 @@ import { buildProcessPayload } from "@payments/juspay";
 import type { OrderRow } from "../../db/orders-repository.js";
 import { loadMandateOptions, resolveMandateTerms } from "../../domain/mandate-options.js";
 import type { AppContext } from "../context.js";
-import { udfList } from "./process-payload-input.js";
 import type { ProcessPayloadResult } from "./process-payload-result.js";
+import { sdkOrderOf } from "./sdk-order.js";
 import { PAYLOAD_VALIDITY_MS, requireSigningKeys } from "./signing.js";
 
 // SIGNATURE flavour (reference §3.5): orderDetails built from OUR order row
@@ -14,24 +14,13 @@ import { PAYLOAD_VALIDITY_MS, requireSigningKeys } from "./signing.js";
 export async function buildSignedPayload(ctx: AppContext, order: OrderRow, now: Date): Promise<ProcessPayloadResult> {
   const keys = requireSigningKeys(ctx);
   const mandate = loadMandateOptions(order.mandate_options);
-  const udfs = udfList(order.udfs ?? {});
   const built = await buildProcessPayload({
     merchantId: ctx.merchantId,
     clientId: ctx.settings.clientId,
     environment: ctx.settings.sdkEnvironment,
     now,
     keys,
-    order: {
-      orderId: order.order_id,
-      amountMinor: order.amount_minor,
-      currency: order.currency,
-      customerId: order.customer_id,
-      ...(order.customer_email !== null && { customerEmail: order.customer_email }),
-      ...(order.customer_phone !== null && { customerPhone: order.customer_phone }),
-      ...(order.return_url !== null && { returnUrl: order.return_url }),
-      ...(order.description !== null && { description: order.description }),
-      ...(udfs.length > 0 && { udfs }),
-    },
+    order: sdkOrderOf(order),
     ...(mandate !== null && { mandate: resolveMandateTerms(mandate, now) }),
   });
   return {

@@ -10,6 +10,7 @@ import { buildSignedPayload } from "./build-signed-payload.js";
 import { claimOrder } from "./claim-order.js";
 import { checkProcessPayloadInput, type ProcessPayloadInput } from "./process-payload-input.js";
 import type { ProcessPayloadEncoder, ProcessPayloadResult } from "./process-payload-result.js";
+import { requestFieldOf } from "./sdk-order.js";
 import { requireSigningKeys, signedPayloadExpiry } from "./signing.js";
 
 // CreateProcessPayload: check, claim the key and write the order (one
@@ -71,6 +72,6 @@ async function forgetUnlessApplied(ctx: AppContext, ref: KeyRef, err: unknown): 
 
 /** A builder refusal our checks missed is still the request's fault, not a crash. */
 function translate(err: unknown): unknown {
-  if (err instanceof SdkPayloadError) return fieldError(ErrorReason.INVALID_FIELD, err.field, "custom", err.reason);
+  if (err instanceof SdkPayloadError) return fieldError(ErrorReason.INVALID_FIELD, requestFieldOf(err.field), "custom", err.reason);
   return err;
 }

@@ -1,16 +1,18 @@
-import { SdkPayloadError, currencyDecimals } from "@payments/juspay";
+import { SdkPayloadError, checkProcessPayloadOrder, currencyDecimals } from "@payments/juspay";
 import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import type { PayloadFlavour } from "../../config.js";
 import type { UdfMap } from "../../db/schema.js";
-import { mandateViolations, type MandateOptions } from "../../domain/mandate-options.js";
+import { mandateViolations, resolveMandateTerms, type MandateOptions } from "../../domain/mandate-options.js";
 import type { Amount } from "../../domain/money.js";
 import { checkReturnUrl } from "../../domain/return-url.js";
 import type { AppContext } from "../context.js";
 import { AppError, fieldError } from "../errors.js";
+import { requestFieldOf, sdkOrderOf } from "./sdk-order.js";
 
 // A CreateProcessPayload request in the use case's terms, and the checks only
-// the use case can make (they need configuration or cross fields). All run
-// before any write, so a refused request leaves no row behind.
+// the use case can make (they need configuration, cross fields, or the payload
+// builder's own rules). All run before any write, so a refused request leaves
+// no row behind.
 
 export interface ProcessPayloadInput {
   /** Whose idempotency keys: keyOwner() of the call (per customer for a customer-scoped caller). */
@@ -57,12 +59,30 @@ export function checkProcessPayloadInput(ctx: AppContext, input: ProcessPayloadI
       });
     }
   }
+  checkBuildable(input, now);
 }
 
-/** udf1..udf10 as the SDK builder wants them: in order, gaps as "". */
-export function udfList(udfs: UdfMap): string[] {
-  const list: string[] = [];
-  for (let i = 1; i <= 10; i++) list.push(udfs[`udf${i}` as keyof UdfMap] ?? "");
-  while (list.length > 0 && list[list.length - 1] === "") list.pop();
-  return list;
+/**
+ * What the payload builder would refuse, refused before the order is stored:
+ * the payload is built from our row, so a stored order the builder refuses
+ * could never be paid, and every later call for its order_id would fail too.
+ */
+function checkBuildable(input: ProcessPayloadInput, now: Date): void {
+  const order = sdkOrderOf({
+    order_id: input.orderId,
+    amount_minor: input.amount.minor,
+    currency: input.amount.currency,
+    customer_id: input.customerId,
+    customer_email: input.customerEmail ?? null,
+    customer_phone: input.customerPhone ?? null,
+    return_url: input.returnUrl ?? null,
+    description: input.description ?? null,
+    udfs: input.udfs,
+  });
+  try {
+    checkProcessPayloadOrder(order, input.mandate === null ? undefined : resolveMandateTerms(input.mandate, now));
+  } catch (err) {
+    if (err instanceof SdkPayloadError) throw fieldError(ErrorReason.INVALID_FIELD, requestFieldOf(err.field), "custom", err.reason);
+    throw err;
+  }
 }

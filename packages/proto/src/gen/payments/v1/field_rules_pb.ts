@@ -23,10 +23,18 @@ export const file_payments_v1_field_rules: GenFile = /*@__PURE__*/
  * the same rules in words; this option is what the server checks.
  *
  * Rules for strings and bytes (min_len, max_len, pattern) apply only when the
- * value is non-empty; `required` is what forbids the empty value. On a repeated
+ * value is non-empty; `required` is what forbids the empty value. Every field
+ * with a pattern also has a max_len, and the pattern is only tried on a value
+ * that passed its length rules (a too-long value gets the max_len violation
+ * alone), so no pattern ever runs on more than max_len characters. Patterns
+ * are linear-time: no nested or overlapping quantifiers. On a repeated
  * field they apply to each item, and max_items limits the count. Set message
  * fields are validated recursively with their own rules. An enum field always
- * rejects numbers its enum does not define.
+ * rejects numbers its enum does not define. Wherever a request carries a
+ * google.protobuf.Timestamp it must lie in the type's range (0001-01-01 to
+ * 9999-12-31 UTC, nanos 0-999999999), and a Money's currency must be one the
+ * service enabled (INR unless configured); both are INVALID_ARGUMENT naming
+ * the field.
  *
  * @generated from message payments.v1.FieldRules
  */
@@ -41,14 +49,16 @@ export type FieldRules = Message<"payments.v1.FieldRules"> & {
   required: boolean;
 
   /**
-   * Minimum length: Unicode code points for strings, bytes for bytes.
+   * Minimum length: UTF-16 code units for strings (see max_len), bytes for bytes.
    *
    * @generated from field: optional uint32 min_len = 2;
    */
   minLen?: number | undefined;
 
   /**
-   * Maximum length: Unicode code points for strings, bytes for bytes.
+   * Maximum length: UTF-16 code units for strings (what Juspay's JavaScript
+   * SDK and our payload builder count; a character outside the Basic
+   * Multilingual Plane, such as an emoji, counts 2), bytes for bytes.
    *
    * @generated from field: optional uint32 max_len = 3;
    */

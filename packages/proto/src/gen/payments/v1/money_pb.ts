@@ -11,7 +11,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file payments/v1/money.proto.
  */
 export const file_payments_v1_money: GenFile = /*@__PURE__*/
-  fileDesc("ChdwYXltZW50cy92MS9tb25leS5wcm90bxILcGF5bWVudHMudjEiVAoFTW9uZXkSJQoMYW1vdW50X21pbm9yGAEgASgDQg/K8xgLCAEoATCA0NvD9AISJAoIY3VycmVuY3kYAiABKAlCEsrzGA4IASIKXltBLVpdezN9JGIGcHJvdG8z", [file_payments_v1_field_rules]);
+  fileDesc("ChdwYXltZW50cy92MS9tb25leS5wcm90bxILcGF5bWVudHMudjEiVgoFTW9uZXkSJQoMYW1vdW50X21pbm9yGAEgASgDQg/K8xgLCAEoATCA0NvD9AISJgoIY3VycmVuY3kYAiABKAlCFMrzGBAIARgDIgpeW0EtWl17M30kYgZwcm90bzM", [file_payments_v1_field_rules]);
 
 /**
  * An exact amount of money: an integer count of minor units plus an ISO 4217
