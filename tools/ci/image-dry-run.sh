@@ -141,8 +141,11 @@ echo "Health/Check: SERVING"
 answer=$(curl -s -H 'content-type: application/json' -H "authorization: Bearer $token" -d '{"orderId":"dryrun1"}' "http://127.0.0.1:$port/payments.v1.OrderService/GetOrderStatus")
 grep -q '"code":"not_found"' <<<"$answer" || fail "GetOrderStatus for an unknown order: $answer"
 echo "GetOrderStatus (authenticated, unknown order): not_found"
-curl -sf "http://127.0.0.1:$metrics_port/metrics" | grep -q '^payments_rpc_requests_total{method="payments.v1.OrderService/GetOrderStatus",code="NOT_FOUND"} 1' \
-  || fail "metrics did not count the RPC: $(curl -s "http://127.0.0.1:$metrics_port/metrics" | grep '^payments_rpc' | head -5)"
+# Read whole before grep: `curl | grep -q` fails under pipefail when grep
+# stops at its match while curl is still writing (curl exits 23 on SIGPIPE).
+metrics=$(curl -sf "http://127.0.0.1:$metrics_port/metrics") || fail "no metrics from port $metrics_port"
+grep -q '^payments_rpc_requests_total{method="payments.v1.OrderService/GetOrderStatus",code="NOT_FOUND"} 1' <<<"$metrics" \
+  || fail "metrics did not count the RPC: $(grep '^payments_rpc' <<<"$metrics" | head -5)"
 echo "/metrics: the RPC is counted"
 
 say "webhook-bridge: health, auth, forward, SIGTERM"
