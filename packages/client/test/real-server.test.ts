@@ -38,6 +38,7 @@ beforeAll(async () => {
         orderSyncMaxAgeMs: 3_600_000,
         idempotencyRetentionMs: 86_400_000,
         idempotencyLockMs: 60_000,
+        signedPayloadWindowMs: 16 * 60_000,
       },
       jobs: { enabled: false, pollIntervalMs: 1_000, concurrency: 1 },
     },

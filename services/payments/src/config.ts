@@ -71,9 +71,9 @@ export interface PaymentsSettings {
   /**
    * How long after signing Juspay may still accept a signed process payload
    * (its timestamp window plus clock skew; ADR 0025): UpdateOrder refuses an
-   * amount change until then. Optional: default SIGNED_PAYLOAD_WINDOW_MS.
+   * amount change until then.
    */
-  signedPayloadWindowMs?: number;
+  signedPayloadWindowMs: number;
 }
 
 /** Juspay's window for signed payloads is undocumented (reference §3.6): the 15 minutes of its other signed tokens, plus 1 minute of clock skew. */

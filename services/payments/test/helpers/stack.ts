@@ -9,7 +9,7 @@ import { PayloadService } from "@payments/proto/payments/v1/payload_service_pb";
 import { WebhookService } from "@payments/proto/payments/v1/webhook_service_pb";
 import { DEFAULT_EXECUTION_STATUS_PATH, JuspayClient } from "@payments/juspay";
 import type { JuspayApi } from "../../src/app/ports.js";
-import type { ConnectionLimits, PaymentsSettings } from "../../src/config.js";
+import { SIGNED_PAYLOAD_WINDOW_MS, type ConnectionLimits, type PaymentsSettings } from "../../src/config.js";
 import { migrateToLatest } from "../../src/db/migrate.js";
 import { createLogger } from "../../src/logger.js";
 import { startServer, type RunningServer } from "../../src/server.js";
@@ -116,6 +116,7 @@ export const DEFAULT_TEST_SETTINGS: PaymentsSettings = {
   orderSyncMaxAgeMs: 3_600_000,
   idempotencyRetentionMs: 86_400_000,
   idempotencyLockMs: 5_000,
+  signedPayloadWindowMs: SIGNED_PAYLOAD_WINDOW_MS,
 };
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {

@@ -1,6 +1,5 @@
 import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import type { SigningKeys } from "@payments/juspay";
-import { SIGNED_PAYLOAD_WINDOW_MS } from "../../config.js";
 import type { AppContext } from "../context.js";
 import { AppError } from "../errors.js";
 
@@ -17,7 +16,7 @@ export const PAYLOAD_VALIDITY_MS = 15 * 60_000;
  * Recorded on the order row; its amount cannot change before then.
  */
 export function signedPayloadExpiry(ctx: AppContext, signedAt: Date): Date {
-  return new Date(signedAt.getTime() + (ctx.settings.signedPayloadWindowMs ?? SIGNED_PAYLOAD_WINDOW_MS));
+  return new Date(signedAt.getTime() + ctx.settings.signedPayloadWindowMs);
 }
 
 /** The keys, or FAILED_PRECONDITION when the deployment has none (before anything is written). */
