@@ -8,7 +8,7 @@ import type { AppContext } from "../context.js";
 import { AppError, type AppErrorOptions } from "../errors.js";
 import { claimKey, scopeOf, type KeyRef } from "../idempotency.js";
 import { enqueueOrderSync } from "../orders/order-sync-job.js";
-import type { ProcessPayloadInput } from "./process-payload-input.js";
+import { orderFieldsOf, type ProcessPayloadInput } from "./process-payload-input.js";
 
 // The one transaction of CreateProcessPayload: claim the idempotency key and
 // write (or reuse) the order row with its sync job, so the row is committed
@@ -29,21 +29,15 @@ export async function claimOrder(ctx: AppContext, input: ProcessPayloadInput, si
       if (key.response === null) throw new AppError("internal", ErrorReason.INTERNAL, "the stored response of this idempotency key is missing");
       return { kind: "replay", response: key.response };
     }
+    const fields = orderFieldsOf(input);
     const inserted = await trx
       .insertInto("orders")
       .values({
-        order_id: input.orderId,
-        amount_minor: input.amount.minor,
-        currency: input.amount.currency,
-        customer_id: input.customerId,
+        ...fields,
         status: "NEW",
         status_raw: "",
         order_type: input.mandate === null ? "PAYMENT" : "MANDATE_REGISTRATION",
-        customer_email: input.customerEmail ?? null,
-        customer_phone: input.customerPhone ?? null,
-        description: input.description ?? null,
-        return_url: input.returnUrl ?? null,
-        udfs: JSON.stringify(input.udfs),
+        udfs: JSON.stringify(fields.udfs),
         mandate_options: input.mandate === null ? null : JSON.stringify(storeMandateOptions(input.mandate)),
         signed_payload_expires_at: signedPayloadExpiresAt,
       })

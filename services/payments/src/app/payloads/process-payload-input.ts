@@ -7,7 +7,7 @@ import type { Amount } from "../../domain/money.js";
 import { checkReturnUrl } from "../../domain/return-url.js";
 import type { AppContext } from "../context.js";
 import { AppError, fieldError } from "../errors.js";
-import { requestFieldOf, sdkOrderOf } from "./sdk-order.js";
+import { requestFieldOf, sdkOrderOf, type PayloadOrderFields } from "./sdk-order.js";
 
 // A CreateProcessPayload request in the use case's terms, and the checks only
 // the use case can make (they need configuration, cross fields, or the payload
@@ -68,7 +68,18 @@ export function checkProcessPayloadInput(ctx: AppContext, input: ProcessPayloadI
  * could never be paid, and every later call for its order_id would fail too.
  */
 function checkBuildable(input: ProcessPayloadInput, now: Date): void {
-  const order = sdkOrderOf({
+  const order = sdkOrderOf(orderFieldsOf(input));
+  try {
+    checkProcessPayloadOrder(order, input.mandate === null ? undefined : resolveMandateTerms(input.mandate, now));
+  } catch (err) {
+    if (err instanceof SdkPayloadError) throw fieldError(ErrorReason.INVALID_FIELD, requestFieldOf(err.field), "custom", err.reason);
+    throw err;
+  }
+}
+
+/** The order row's columns a payload is built from, as the request sets them: what claimOrder stores and what checkBuildable checks. */
+export function orderFieldsOf(input: ProcessPayloadInput): PayloadOrderFields {
+  return {
     order_id: input.orderId,
     amount_minor: input.amount.minor,
     currency: input.amount.currency,
@@ -78,11 +89,5 @@ function checkBuildable(input: ProcessPayloadInput, now: Date): void {
     return_url: input.returnUrl ?? null,
     description: input.description ?? null,
     udfs: input.udfs,
-  });
-  try {
-    checkProcessPayloadOrder(order, input.mandate === null ? undefined : resolveMandateTerms(input.mandate, now));
-  } catch (err) {
-    if (err instanceof SdkPayloadError) throw fieldError(ErrorReason.INVALID_FIELD, requestFieldOf(err.field), "custom", err.reason);
-    throw err;
-  }
+  };
 }
