@@ -2,7 +2,7 @@ import { createContextValues } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { AppContext } from "./app/context.js";
 import type { OrderChangeFeed } from "./app/orders/order-change-feed.js";
-import { CONNECTION_LIMIT_DEFAULTS, type Config } from "./config.js";
+import type { Config } from "./config.js";
 import type { Database } from "./db/database.js";
 import { HealthMonitor, workerStaleAfterMs } from "./health/health-monitor.js";
 import type { JobWorker } from "./jobs/worker.js";
@@ -81,8 +81,8 @@ export async function startServer({ config, database, logger, app, changeFeed, m
     // Only large answers (long list pages) are compressed, when the caller accepts it.
     compressMinBytes: RESPONSE_COMPRESS_MIN_BYTES,
   });
-  const limits = config.connections ?? CONNECTION_LIMIT_DEFAULTS;
-  const server = config.access.tls ? createTlsServer(handler, config.access.tls, limits) : createOnePortServer(handler, limits);
+  // Unset (configs built in code): the transports' own defaults, CONNECTION_LIMIT_DEFAULTS.
+  const server = config.access.tls ? createTlsServer(handler, config.access.tls, config.connections) : createOnePortServer(handler, config.connections);
   const address = await server.listen(config.host, config.port);
   return {
     address,
