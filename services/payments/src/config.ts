@@ -243,7 +243,7 @@ function readMetrics(read: EnvReader, rpcPort: number): MetricsConfig {
 
 /** In production, Juspay must be Juspay: not the simulator, not a loopback address, not a sandbox-looking key. */
 function refuseDevelopmentJuspay(read: EnvReader, juspay: JuspayConfig): void {
-  let host = "";
+  let host: string;
   try {
     host = new URL(juspay.baseUrl).hostname;
   } catch {

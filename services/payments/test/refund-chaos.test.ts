@@ -143,7 +143,7 @@ async function reachKillPoint(running: Running, i: number, point: KillPoint): Pr
     await reach();
   } catch (err) {
     await held?.release();
-    throw new Error(`${orderId} (${point}): ${(err as Error).message}${answered ? `; the call ended: ${String(await call)}` : ""}`);
+    throw new Error(`${orderId} (${point}): ${(err as Error).message}${answered ? `; the call ended: ${String(await call)}` : ""}`, { cause: err });
   }
   expect(answered, `${orderId} (${point}): killed before the answer`).toBe(false);
   return { call, release: async () => held?.release() };

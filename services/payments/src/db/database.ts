@@ -1,8 +1,7 @@
 import { mkdir } from "node:fs/promises";
-import { Kysely, PostgresDialect, sql } from "kysely";
+import { Kysely, PGliteDialect, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { PGlite, types as pgliteTypes } from "@electric-sql/pglite";
-import { PGliteDialect } from "kysely-pglite-dialect";
 import { DATABASE_TIMEOUT_DEFAULTS, type DatabaseConfig } from "../config.js";
 import type { DatabaseSchema } from "./schema.js";
 
@@ -54,7 +53,7 @@ export async function openDatabase(config: DatabaseConfig, onPoolError: (err: Er
     dataDir: config.dataDir,
     parsers: { [pgliteTypes.INT8]: (v: string) => BigInt(v) },
   });
-  return wrap("pglite", new Kysely<DatabaseSchema>({ dialect: new PGliteDialect(pglite) }));
+  return wrap("pglite", new Kysely<DatabaseSchema>({ dialect: new PGliteDialect({ pglite }) }));
 }
 
 function ignoreConnectionError(): void {}

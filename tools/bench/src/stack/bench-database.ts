@@ -26,7 +26,7 @@ export async function createBenchDatabase(adminUrl = process.env.BENCH_DATABASE_
   try {
     await admin.connect();
   } catch (err) {
-    throw new Error(`cannot reach PostgreSQL at ${new URL(adminUrl).host} (set BENCH_DATABASE_URL): ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`cannot reach PostgreSQL at ${new URL(adminUrl).host} (set BENCH_DATABASE_URL): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   try {
     await admin.query(`create database ${name}`);
