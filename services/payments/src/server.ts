@@ -7,16 +7,16 @@ import type { Database } from "./db/database.js";
 import { HealthMonitor, workerStaleAfterMs } from "./health/health-monitor.js";
 import type { JobWorker } from "./jobs/worker.js";
 import type { ServiceMetrics } from "./metrics/metrics-registry.js";
-import { rpcMetricsInterceptor } from "./metrics/rpc-metrics-interceptor.js";
+import { countRpc, rpcMetricsInterceptor } from "./metrics/rpc-metrics-interceptor.js";
 import { rpcTracingInterceptor } from "./metrics/tracing.js";
 import type { Logger } from "./logger.js";
-import { authInterceptor } from "./auth/auth-interceptor.js";
 import { CallerRegistry } from "./auth/caller-registry.js";
 import { CallerRateLimiter } from "./auth/rate-limiter.js";
 import { requestIdInterceptor } from "./observability/request-id-interceptor.js";
-import { admissionInterceptor, callerShareInterceptor } from "./rpc/admission.js";
+import { Admission } from "./rpc/admission.js";
 import { errorInterceptor, validationInterceptor } from "./rpc/interceptors.js";
 import { requestDecodeInterceptor, withProtocolErrorDetails } from "./rpc/protocol-errors.js";
+import { requestGate } from "./rpc/request-gate.js";
 import { routes } from "./rpc/routes.js";
 import { streamLifetimeInterceptor } from "./rpc/stream-lifetime.js";
 import { createOnePortServer } from "./transport/one-port-server.js";
@@ -52,12 +52,23 @@ export const RESPONSE_COMPRESS_MIN_BYTES = 64 * 1024;
 export async function startServer({ config, database, logger, app, changeFeed, metrics, worker, ...options }: ServerOptions): Promise<RunningServer> {
   const jobs = worker ? { lastPollAt: () => worker.lastPollAt, staleAfterMs: options.workerStaleAfterMs ?? workerStaleAfterMs(worker.pollIntervalMs) } : undefined;
   const health = new HealthMonitor({ pingDatabase: () => database.ping(1_000), jobs });
+  const admission = new Admission(config.access.limits, (reason) => metrics?.loadShed.inc({ reason }));
   const handler = connectNodeAdapter({
     routes: withProtocolErrorDetails(routes({ health, app, changeFeed })),
     // Over TLS, what the verified client certificate says the caller is (plaintext calls skip this).
     ...(config.access.tls ? { contextValues: (req: Parameters<typeof peerIdentities>[0]) => createContextValues().set(PEER_IDENTITIES, peerIdentities(req)) } : {}),
-    // Outermost first: the call gets its request id; errors get their ErrorDetail; overload is refused before any work; then who is calling,
-    // and whether it holds its share already; streams end after their lifetime; then the request's rules.
+    // Before the body is read: overload, who is calling, their quota and share (rpc/request-gate.ts).
+    requestGate: requestGate({
+      admission,
+      auth: {
+        registry: new CallerRegistry(config.access.callers),
+        limiter: new CallerRateLimiter(),
+        onRateLimited: (caller) => metrics?.rateLimited.inc({ caller }),
+      },
+      onRefused: (procedure, error, seconds) => metrics && countRpc(metrics, procedure, error.code, seconds),
+    }),
+    // Outermost first, for the calls the gate let in: the call runs under its request id; errors get their ErrorDetail;
+    // the call holds its admission slots until done; streams end after their lifetime; then the request's rules.
     interceptors: [
       requestIdInterceptor(),
       requestDecodeInterceptor(),
@@ -65,13 +76,7 @@ export async function startServer({ config, database, logger, app, changeFeed, m
       ...(metrics ? [rpcMetricsInterceptor(metrics)] : []),
       rpcTracingInterceptor(),
       errorInterceptor(logger),
-      admissionInterceptor(config.access.limits, (reason) => metrics?.loadShed.inc({ reason })),
-      authInterceptor({
-        registry: new CallerRegistry(config.access.callers),
-        limiter: new CallerRateLimiter(),
-        onRateLimited: (caller) => metrics?.rateLimited.inc({ caller }),
-      }),
-      callerShareInterceptor(config.access.limits, (reason) => metrics?.loadShed.inc({ reason })),
+      admission.interceptor(),
       streamLifetimeInterceptor(config.access.limits.maxStreamLifetimeMs),
       validationInterceptor({ currencies: app.settings.currencies }),
     ],

@@ -1,15 +1,19 @@
-import { ConnectError, type Interceptor, type StreamResponse } from "@connectrpc/connect";
+import { ConnectError, createContextKey, type Interceptor, type StreamResponse } from "@connectrpc/connect";
 import { acceptRequestId, REQUEST_ID_HEADER, runWithRequestId } from "./request-context.js";
+
+/** The call's request id when the request gate chose it already (so that a refusal there names it too). */
+export const REQUEST_ID = createContextKey<string | undefined>(undefined, { description: "the call's x-request-id" });
 
 /**
  * Outermost interceptor: every call runs under a request id (the caller's
- * `x-request-id` when well-formed, else a new one), which every log line
- * written for the call carries and which the answer returns in the
- * `x-request-id` response header, errors included.
+ * `x-request-id` when well-formed, else a new one: the one the request gate
+ * chose, when a gate runs), which every log line written for the call carries
+ * and which the answer returns in the `x-request-id` response header, errors
+ * included.
  */
 export function requestIdInterceptor(): Interceptor {
   return (next) => async (req) => {
-    const requestId = acceptRequestId(req.header.get(REQUEST_ID_HEADER));
+    const requestId = req.contextValues.get(REQUEST_ID) ?? acceptRequestId(req.header.get(REQUEST_ID_HEADER));
     try {
       const res = await runWithRequestId(requestId, () => next(req));
       res.header.set(REQUEST_ID_HEADER, requestId);

@@ -1,3 +1,4 @@
+import type { DescMethod, DescService } from "@bufbuild/protobuf";
 import { Code, type Interceptor, type StreamResponse, type UnaryResponse } from "@connectrpc/connect";
 import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import { CALLER } from "./call-context.js";
@@ -36,52 +37,75 @@ export type ShedReason = AdmissionPool | `${AdmissionPool}_caller_share`;
 /** How long a refused caller should wait: long enough for a burst to pass, short enough not to idle. */
 const RETRY_AFTER_MS = 200;
 
-type Request = Parameters<Parameters<Interceptor>[0]>[0];
-
-function poolOf(req: Request): AdmissionPool {
-  if (req.method.methodKind === "server_streaming") return req.method.name === "StreamPaymentEvents" ? "eventStreams" : "streams";
-  return req.method.name === "IngestJuspayWebhook" ? "webhooks" : "unary";
+/** The budget a call draws from; none for calls outside payments.v1 (health, reflection). */
+function poolOf(service: DescService, method: DescMethod): AdmissionPool | undefined {
+  if (!service.typeName.startsWith("payments.")) return undefined;
+  if (method.methodKind === "server_streaming") return method.name === "StreamPaymentEvents" ? "eventStreams" : "streams";
+  return method.name === "IngestJuspayWebhook" ? "webhooks" : "unary";
 }
 
-/** The whole budgets. Outermost, before authentication: a flood is refused before any work. */
-export function admissionInterceptor(limits: AdmissionLimits, onShed?: (reason: ShedReason) => void): Interceptor {
-  const inFlight: Record<AdmissionPool, number> = { unary: 0, webhooks: 0, streams: 0, eventStreams: 0 };
-  return (next) => async (req) => {
-    if (!req.service.typeName.startsWith("payments.")) return next(req);
-    const pool = poolOf(req);
-    if (inFlight[pool] >= limits[pool]) {
-      onShed?.(pool);
-      throw overloaded("the service is at capacity: retry with backoff");
-    }
-    inFlight[pool]++;
-    return heldUntilDone(() => next(req), () => inFlight[pool]--);
-  };
-}
+/**
+ * The budgets and each caller's share of them. The request gate looks first,
+ * from the headers alone (a flood is refused before any body is read, ADR
+ * 0026); the interceptor then holds the call's slots until its work is over,
+ * looking again, as other calls may have been admitted in between.
+ */
+export class Admission {
+  private readonly inFlight: Record<AdmissionPool, number> = { unary: 0, webhooks: 0, streams: 0, eventStreams: 0 };
+  private readonly held = new Map<string, number>();
 
-/** Each caller's share of the budgets. After authentication, which names the caller. */
-export function callerShareInterceptor(limits: AdmissionLimits, onShed?: (reason: ShedReason) => void): Interceptor {
-  const held = new Map<string, number>();
-  const shareOf = (pool: AdmissionPool) => Math.max(1, Math.floor((limits[pool] * limits.callerSharePercent) / 100));
-  return (next) => async (req) => {
-    if (!req.service.typeName.startsWith("payments.")) return next(req);
-    const pool = poolOf(req);
-    if (pool === "webhooks") return next(req);
-    const slot = `${pool}/${req.contextValues.get(CALLER)}`;
-    const holding = held.get(slot) ?? 0;
-    if (holding >= shareOf(pool)) {
-      onShed?.(`${pool}_caller_share`);
-      throw overloaded("this caller holds its share of the service's capacity: retry with backoff");
+  constructor(
+    private readonly limits: AdmissionLimits,
+    private readonly onShed?: (reason: ShedReason) => void,
+  ) {}
+
+  /** Throws OVERLOADED when the call's whole budget is full. Before authentication: holds nothing. */
+  refuseIfFull(service: DescService, method: DescMethod): void {
+    const pool = poolOf(service, method);
+    if (pool !== undefined && this.inFlight[pool] >= this.limits[pool]) this.shed(pool, "the service is at capacity: retry with backoff");
+  }
+
+  /** Throws OVERLOADED when the caller already holds its share of the call's budget. After authentication: holds nothing. */
+  refuseIfShareHeld(service: DescService, method: DescMethod, caller: string): void {
+    const pool = poolOf(service, method);
+    if (pool === undefined || pool === "webhooks") return; // webhooks come from the bridge alone
+    if ((this.held.get(`${pool}/${caller}`) ?? 0) >= this.shareOf(pool)) {
+      this.shed(`${pool}_caller_share`, "this caller holds its share of the service's capacity: retry with backoff");
     }
-    held.set(slot, holding + 1);
-    return heldUntilDone(
-      () => next(req),
-      () => {
-        const left = (held.get(slot) ?? 1) - 1;
-        if (left === 0) held.delete(slot);
-        else held.set(slot, left);
-      },
-    );
-  };
+  }
+
+  /** Holds the call's slot in its budget and its caller's share until the call is over (a stream: its last message). */
+  interceptor(): Interceptor {
+    return (next) => async (req) => {
+      const pool = poolOf(req.service, req.method);
+      if (pool === undefined) return next(req);
+      const caller = req.contextValues.get(CALLER);
+      this.refuseIfFull(req.service, req.method);
+      this.refuseIfShareHeld(req.service, req.method, caller);
+      const slot = pool === "webhooks" ? undefined : `${pool}/${caller}`;
+      this.inFlight[pool]++;
+      if (slot !== undefined) this.held.set(slot, (this.held.get(slot) ?? 0) + 1);
+      return heldUntilDone(
+        () => next(req),
+        () => {
+          this.inFlight[pool]--;
+          if (slot === undefined) return;
+          const left = (this.held.get(slot) ?? 1) - 1;
+          if (left === 0) this.held.delete(slot);
+          else this.held.set(slot, left);
+        },
+      );
+    };
+  }
+
+  private shareOf(pool: AdmissionPool): number {
+    return Math.max(1, Math.floor((this.limits[pool] * this.limits.callerSharePercent) / 100));
+  }
+
+  private shed(reason: ShedReason, message: string): never {
+    this.onShed?.(reason);
+    throw overloaded(message);
+  }
 }
 
 function overloaded(message: string) {
