@@ -1,5 +1,9 @@
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
+import { supportedNode } from "./tools/dev/node-runtime.js";
+
+// Every run says which Node runs it (and refuses one older than the project supports).
+process.stdout.write(`tests on ${supportedNode()}\n`);
 
 // `npm test` at the root runs every package's suite.
 // Test files run one per core, not vitest's default of one less: most files
