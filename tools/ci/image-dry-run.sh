@@ -2,9 +2,9 @@
 # The Dockerfiles' steps without Docker (the development machines have no
 # daemon), for both images, then the result run the way Kubernetes runs it:
 #   1. context: the files /.dockerignore lets through;
-#   2. build stage: npm install --ignore-scripts, npx tsc -b services/<name>,
+#   2. build stage: npm ci --omit=optional --ignore-scripts, npx tsc -b services/<name>,
 #      every workspace's package.json and every built dist/ split out;
-#   3. deps stage: npm install --omit=dev --workspace <package> (production only);
+#   3. deps stage: npm install --omit=dev --omit=optional --workspace <package> (production only);
 #   4. runtime: manifests + node_modules + dist/ in a fresh folder, run as UID
 #      65532 with the whole filesystem read-only (a private mount namespace,
 #      when run as root), without the @payments/source condition:
@@ -52,7 +52,7 @@ image() {
   local name=$1 pkg=$2 dir="$work/$1"
   say "$name: build stage"
   context "$dir/repo"
-  (cd "$dir/repo" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error)
+  (cd "$dir/repo" && npm ci --omit=optional --no-audit --no-fund --ignore-scripts --loglevel=error)
   (cd "$dir/repo" && npx tsc -b "services/$name")
   (cd "$dir/repo" && for pkg in $(find packages services -mindepth 2 -maxdepth 2 -type d -name dist -printf '%h\n'); do
     mkdir -p "$dir/manifests/$pkg" "$dir/dist/$pkg"
@@ -63,7 +63,7 @@ image() {
   mkdir -p "$dir/app"
   cp "$dir/repo/package.json" "$dir/repo/package-lock.json" "$dir/app/"
   cp -r "$dir/manifests/." "$dir/app/"
-  (cd "$dir/app" && npm install --omit=dev --no-audit --no-fund --ignore-scripts --loglevel=error --workspace "$pkg")
+  (cd "$dir/app" && npm install --omit=dev --omit=optional --no-audit --no-fund --ignore-scripts --loglevel=error --workspace "$pkg")
   say "$name: runtime tree"
   cp -r "$dir/dist/." "$dir/app/"
   for dev in typescript vitest tsx nx @bufbuild/buf fast-check; do
@@ -87,6 +87,13 @@ node_cmd() {
   fi
 }
 
+# The images' Node major (Dockerfile NODE_MAJOR) is the one the repository pins
+# (ADR 0026): under `npm run`, node is the pinned Node 24, not the machine's.
+node_bin=$(node -p process.execPath)
+image_major=$(sed -n 's/^ARG NODE_MAJOR=//p' services/payments/Dockerfile)
+[ "$(node -p 'process.versions.node.split(".")[0]')" = "$image_major" ] || fail "runs on $(node --version), the images on Node $image_major"
+echo "runtime: $node_bin ($(node --version)), as the images' Node $image_major"
+
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 wait_for() { for _ in $(seq 1 100); do if eval "$1" >/dev/null 2>&1; then return 0; fi; sleep 0.2; done; return 1; }
 
@@ -94,7 +101,7 @@ image payments @payments/service
 image webhook-bridge @payments/webhook-bridge
 echo "read-only root filesystem for the runs: $readonly_root"
 if [ "$readonly_root" = yes ]; then
-  node_cmd "$work" node -e 'require("fs").writeFileSync("/tmp/image-dry-run-probe", "x")'
+  node_cmd "$work" "$node_bin" -e 'require("fs").writeFileSync("/tmp/image-dry-run-probe", "x")'
   if "${CMD[@]}" 2>/dev/null; then fail "a write succeeded in the read-only sandbox"; fi
 fi
 
@@ -119,19 +126,19 @@ svc_env=(NODE_ENV=production NODE_OPTIONS=--enable-source-maps PAYMENTS_ENV=prod
 app="$work/payments/app/services/payments"
 
 set +e
-node_cmd "$app" "${svc_env[@]}" node dist/main.js
+node_cmd "$app" "${svc_env[@]}" "$node_bin" dist/main.js
 behind=$("${CMD[@]}" 2>&1); rc=$?
 set -e
 [ "$rc" = 1 ] && grep -q "schema is behind" <<<"$behind" || fail "with MIGRATE_ON_START=false on an empty database the service must refuse to start (rc=$rc): $behind"
 echo "unmigrated schema refused: $(grep -o 'database schema is behind[^;]*' <<<"$behind")"
-node_cmd "$app" "${svc_env[@]}" node dist/migrate-main.js
+node_cmd "$app" "${svc_env[@]}" "$node_bin" dist/migrate-main.js
 "${CMD[@]}" >"$work/migrate.log" || fail "migrate-main exit status $?: $(cat "$work/migrate.log")"
 grep -q '"applied":\["0001' "$work/migrate.log" || fail "migrate-main applied nothing: $(cat "$work/migrate.log")"
 "${CMD[@]}" >"$work/migrate-again.log" || fail "second migrate-main exit status $?"
 grep -q '"applied":\[\]' "$work/migrate-again.log" || fail "a second migrate-main run applied something"
 echo "migrate-main: applied $(grep -o '"applied":\[[^]]*\]' "$work/migrate.log"), then nothing"
 
-node_cmd "$app" "${svc_env[@]}" node dist/main.js
+node_cmd "$app" "${svc_env[@]}" "$node_bin" dist/main.js
 "${CMD[@]}" >"$work/payments.log" 2>&1 &
 payments_pid=$!
 pids+=("$payments_pid")
@@ -152,7 +159,7 @@ say "webhook-bridge: health, auth, forward, SIGTERM"
 bport=$(free_port)
 node_cmd "$work/webhook-bridge/app/services/webhook-bridge" NODE_ENV=production NODE_OPTIONS=--enable-source-maps HOST=127.0.0.1 PORT="$bport" \
   WEBHOOK_USERNAME=juspay WEBHOOK_PASSWORD=dry-run-password PAYMENTS_URL="http://127.0.0.1:$port" PAYMENTS_TOKEN="$bridge_token" \
-  node dist/main.js
+  "$node_bin" dist/main.js
 "${CMD[@]}" >"$work/bridge.log" 2>&1 &
 bridge_pid=$!
 pids+=("$bridge_pid")
