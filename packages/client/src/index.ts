@@ -10,4 +10,10 @@ export {
 } from "./grpc-js-client.js";
 export { bearerTokenInterceptor, retryInterceptor, type RetryOptions } from "./interceptors.js";
 export { connectErrorFromGrpcJs, errorDetail, errorReason, isResumable, isRetryable } from "./errors.js";
+export {
+  resumablePaymentEvents,
+  type PaymentEventsClient,
+  type ResumeOptions,
+  type StreamPaymentEventsRequestInit,
+} from "./resumable-payment-events.js";
 export { SERVICES, type ServiceName } from "./services.js";
