@@ -1,4 +1,4 @@
-import { createClient, type Client, type Interceptor } from "@connectrpc/connect";
+import { createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import { bearerTokenInterceptor, retryInterceptor, type RetryOptions } from "./interceptors.js";
 import { SERVICES } from "./services.js";
@@ -10,7 +10,11 @@ export interface PaymentsClientOptions {
   transport: "grpc" | "connect";
   /** Service token, sent as `authorization: Bearer …`. */
   token?: string;
-  /** Deadline for calls that set none. Default 10 000 ms. */
+  /**
+   * Deadline for unary calls that set none. Default 10 000 ms. Server streams
+   * (WatchOrder, StreamPaymentEvents) get none: they stay open until the
+   * caller stops them or sets `timeoutMs` / `signal` on the call.
+   */
   timeoutMs?: number;
   /** Retry policy for reads and idempotent writes; `false` disables retries. */
   retry?: RetryOptions | false;
@@ -26,15 +30,26 @@ export function createPaymentsClient(options: PaymentsClientOptions): PaymentsCl
   if (options.retry !== false) interceptors.push(retryInterceptor(options.retry));
   if (options.token !== undefined) interceptors.push(bearerTokenInterceptor(options.token));
   interceptors.push(...(options.interceptors ?? []));
-  const common = { baseUrl: options.baseUrl, interceptors, defaultTimeoutMs: options.timeoutMs ?? 10_000 };
-  const transport =
-    options.transport === "grpc"
-      ? createGrpcTransport(common)
-      : createConnectTransport({ ...common, httpVersion: "1.1", useBinaryFormat: false });
+  const common = { baseUrl: options.baseUrl, interceptors };
+  const transport = withUnaryDeadline(
+    options.transport === "grpc" ? createGrpcTransport(common) : createConnectTransport({ ...common, httpVersion: "1.1", useBinaryFormat: false }),
+    options.timeoutMs ?? 10_000,
+  );
   return {
     payload: createClient(SERVICES.payload, transport),
     order: createClient(SERVICES.order, transport),
     mandate: createClient(SERVICES.mandate, transport),
     webhook: createClient(SERVICES.webhook, transport),
+  };
+}
+
+/**
+ * The default deadline for unary calls only. Connect's own `defaultTimeoutMs`
+ * would also end every server stream after it, with DEADLINE_EXCEEDED.
+ */
+function withUnaryDeadline(transport: Transport, defaultTimeoutMs: number): Transport {
+  return {
+    unary: (method, signal, timeoutMs, header, input, contextValues) => transport.unary(method, signal, timeoutMs ?? defaultTimeoutMs, header, input, contextValues),
+    stream: (method, signal, timeoutMs, header, input, contextValues) => transport.stream(method, signal, timeoutMs, header, input, contextValues),
   };
 }

@@ -54,3 +54,29 @@ export function isRetryable(err: unknown): boolean {
   const detail = connectError.findDetails(ErrorDetailSchema)[0];
   return detail ? detail.retryable : connectError.code === Code.Unavailable;
 }
+
+/**
+ * Whether opening a server stream again may carry on where one that ended
+ * with this error stopped (StreamPaymentEvents after the last cursor,
+ * WatchOrder from the current state): its deadline passed, the connection or
+ * the server went away (restart, deploy, network), or the service says the
+ * failure is temporary. Not for errors that a new stream would meet again
+ * (UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT, CURSOR_EXPIRED…).
+ * Unlike isRetryable, it says nothing about repeating a unary call.
+ *
+ * A stream you cancel yourself ends with CANCELED, as one the connection cut
+ * does: check your own signal first.
+ */
+export function isResumable(err: unknown): boolean {
+  const connectError = asConnectError(err);
+  if (!connectError) return false;
+  // Time or the connection ran out (grpc-js reports a cut connection as UNAVAILABLE), whatever a detail says.
+  if (connectError.code === Code.DeadlineExceeded || connectError.code === Code.Unavailable) return true;
+  const detail = connectError.findDetails(ErrorDetailSchema)[0];
+  if (detail) return detail.retryable;
+  // No detail: the service did not send it, the connection ended. A server
+  // shutdown or a cut connection ends a gRPC (HTTP/2) stream with CANCELED,
+  // or with INTERNAL when the server's reset arrives first ("missing status",
+  // "Call ended without gRPC status"), and a Connect (HTTP/1.1) one with ABORTED.
+  return connectError.code === Code.Canceled || connectError.code === Code.Aborted || connectError.code === Code.Internal;
+}

@@ -26,8 +26,10 @@ export function grpcJsServiceDefinition(service: DescService): grpc.ServiceDefin
 }
 
 export interface CallOptions {
-  /** Overrides the client's default timeout for this call. */
+  /** This call's deadline; unary calls default to the client's `timeoutMs`, server streams to none. */
   timeoutMs?: number;
+  /** Cancels the call: it then fails with CANCELED. */
+  signal?: AbortSignal;
   metadata?: grpc.Metadata;
 }
 
@@ -48,7 +50,7 @@ export interface GrpcJsClientOptions {
   /** Default: insecure (plaintext h2c). */
   credentials?: grpc.ChannelCredentials;
   token?: string;
-  /** Deadline for calls that set none. Default 10 000 ms. */
+  /** Deadline for unary calls that set none. Default 10 000 ms. Server streams get none unless the call sets one. */
   timeoutMs?: number;
   channelOptions?: grpc.ChannelOptions;
 }
@@ -80,11 +82,11 @@ export function createGrpcJsServiceClient<S extends DescService>(
   const channelOptions: grpc.ClientOptions = { ...options.channelOptions };
   if (options.channelOverride) channelOptions.channelOverride = options.channelOverride;
   const client = new Ctor(options.address, credentials, channelOptions);
-  const callArgs = (callOptions: CallOptions = {}) => {
+  const callArgs = (callOptions: CallOptions, defaultTimeoutMs: number | undefined) => {
     const metadata = callOptions.metadata?.clone() ?? new grpc.Metadata();
     if (options.token !== undefined) metadata.set("authorization", `Bearer ${options.token}`);
-    const deadline = Date.now() + (callOptions.timeoutMs ?? options.timeoutMs ?? 10_000);
-    return { metadata, deadline };
+    const timeoutMs = callOptions.timeoutMs ?? defaultTimeoutMs;
+    return { metadata, deadline: timeoutMs === undefined ? Infinity : Date.now() + timeoutMs };
   };
   const methods: Record<string, unknown> = { grpc: client };
   for (const method of service.methods) {
@@ -92,24 +94,35 @@ export function createGrpcJsServiceClient<S extends DescService>(
     const serialize = (init: MessageInitShape<typeof method.input>) => Buffer.from(toBinary(method.input, create(method.input, init)));
     const deserialize = (bytes: Buffer) => fromBinary(method.output, bytes);
     if (method.methodKind === "unary") {
-      methods[method.localName] = (request: MessageInitShape<typeof method.input>, callOptions?: CallOptions) => {
-        const { metadata, deadline } = callArgs(callOptions);
+      methods[method.localName] = (request: MessageInitShape<typeof method.input>, callOptions: CallOptions = {}) => {
+        const { metadata, deadline } = callArgs(callOptions, options.timeoutMs ?? 10_000);
         return new Promise((resolve, reject) => {
-          client.makeUnaryRequest(path, serialize, deserialize, request, metadata, { deadline }, (err, response) => {
+          const call = client.makeUnaryRequest(path, serialize, deserialize, request, metadata, { deadline }, (err, response) => {
             if (err) reject(connectErrorFromGrpcJs(err));
             else resolve(response);
           });
+          cancelOnAbort(call, callOptions.signal);
         });
       };
     } else if (method.methodKind === "server_streaming") {
-      methods[method.localName] = (request: MessageInitShape<typeof method.input>, callOptions?: CallOptions) => {
-        const { metadata, deadline } = callArgs(callOptions);
+      methods[method.localName] = (request: MessageInitShape<typeof method.input>, callOptions: CallOptions = {}) => {
+        // No default deadline: a stream stays open until the caller stops it.
+        const { metadata, deadline } = callArgs(callOptions, undefined);
         const stream = client.makeServerStreamRequest(path, serialize, deserialize, request, metadata, { deadline });
+        cancelOnAbort(stream, callOptions.signal);
         return translateErrors(stream);
       };
     }
   }
   return methods as GrpcJsServiceClient<S>;
+}
+
+function cancelOnAbort(call: grpc.ClientUnaryCall | grpc.ClientReadableStream<unknown>, signal: AbortSignal | undefined): void {
+  if (!signal) return;
+  if (signal.aborted) return call.cancel();
+  const cancel = () => call.cancel();
+  signal.addEventListener("abort", cancel, { once: true });
+  call.once("status", () => signal.removeEventListener("abort", cancel));
 }
 
 async function* translateErrors<T>(stream: AsyncIterable<T>): AsyncGenerator<T> {

@@ -1,5 +1,6 @@
 import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
 import type { Interceptor } from "@connectrpc/connect";
+import { backoffMs, sleep } from "./backoff.js";
 import { isRetryable } from "./errors.js";
 
 /** Sends `authorization: Bearer <token>` on every call. */
@@ -41,8 +42,7 @@ export function retryInterceptor(options: RetryOptions = {}): Interceptor {
         return await next(req);
       } catch (err) {
         if (attempt >= maxAttempts || !isRetryable(err) || req.signal.aborted) throw err;
-        const backoff = Math.random() * Math.min(cap, initial * 2 ** (attempt - 1));
-        if (!(await sleep(backoff, req.signal))) throw err;
+        if (!(await sleep(backoffMs(attempt, initial, cap), req.signal))) throw err;
       }
     }
   };
@@ -51,20 +51,4 @@ export function retryInterceptor(options: RetryOptions = {}): Interceptor {
 function hasIdempotencyKey(message: unknown): boolean {
   const key = (message as { idempotencyKey?: unknown }).idempotencyKey;
   return typeof key === "string" && key !== "";
-}
-
-/** Resolves true after ms, or false as soon as the signal aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve(false);
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }
