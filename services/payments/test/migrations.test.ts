@@ -25,7 +25,11 @@ async function migrated(url: string | undefined) {
   return { test, applied };
 }
 
-/** Columns and constraints of the public schema, in a backend-neutral form. */
+/**
+ * Columns and constraints of the public schema, in a backend-neutral form.
+ * NOT NULL is compared as the columns' is_nullable: PostgreSQL 18 (PGlite
+ * 0.6) also lists it in pg_constraint (contype 'n'), older servers do not.
+ */
 async function describeSchema(db: Kysely<DatabaseSchema>) {
   const columns = await sql<{ table_name: string; column_name: string; data_type: string; is_nullable: string; column_default: string | null }>`
     select table_name, column_name, data_type, is_nullable, column_default
@@ -34,7 +38,7 @@ async function describeSchema(db: Kysely<DatabaseSchema>) {
   const constraints = await sql<{ table: string; name: string; type: string; definition: string }>`
     select cl.relname as table, co.conname as name, co.contype as type, pg_get_constraintdef(co.oid) as definition
     from pg_constraint co join pg_class cl on cl.oid = co.conrelid join pg_namespace n on n.oid = cl.relnamespace
-    where n.nspname = 'public' order by 1, 2`.execute(db);
+    where n.nspname = 'public' and co.contype <> 'n' order by 1, 2`.execute(db);
   const indexes = await sql<{ name: string; definition: string }>`
     select indexname as name, indexdef as definition from pg_indexes where schemaname = 'public' order by 1`.execute(db);
   return { columns: columns.rows, constraints: constraints.rows, indexes: indexes.rows };
