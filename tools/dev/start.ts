@@ -115,7 +115,7 @@ const parts: Part[] = [
     afterReady: registerSigningKey,
     describe: [
       `Juspay API (simulated) on ${simUrl}  (API key ${simApiKey}, merchant ${simMerchant})`,
-      `admin:   curl -s ${simUrl}/__admin/counters   (faults, clock, webhooks: tools/juspay-sim/README.md)`,
+      `admin:   curl -s ${simUrl}/__admin/counters   # faults, clock, webhooks: tools/juspay-sim/README.md`,
       `webhooks: POSTed to ${webhookUrl} as ${webhookUsername} (password: ${process.env.WEBHOOK_PASSWORD === undefined ? ".data/dev-webhook-password" : "WEBHOOK_PASSWORD"})`,
     ],
   },
@@ -155,7 +155,7 @@ const parts: Part[] = [
       // Reflection requests carry only --reflect-header (-H goes with the RPC itself); without it buf asks for a BSR login.
       `gRPC:    npx buf curl --protocol grpc --http2-prior-knowledge ${bearer("reflection.read")} --reflect-header "authorization: Bearer ${tokenWithScope(callers, "reflection.read")}" --list-services ${serviceUrl}`,
       `webhook events: curl -s -H 'content-type: application/json' ${bearer("webhooks.admin")} -d '{"pageSize":5}' ${serviceUrl}/payments.v1.WebhookService/ListWebhookEvents`,
-      `demo:    npm run demo   (a payment, a refund and a mandate with a debit, step by step, in another terminal)`,
+      `demo:    npm run demo   # in another terminal: a payment, a refund and a mandate with a debit, step by step`,
     ],
   },
   {
@@ -199,7 +199,7 @@ async function healthy(baseUrl: string): Promise<boolean> {
   }
 }
 
-const children: ChildProcess[] = [];
+const children: { name: string; process: ChildProcess }[] = [];
 let stopping = false;
 
 function launch(part: Part): ChildProcess {
@@ -225,7 +225,7 @@ async function stop(exitCode: number): Promise<void> {
   process.stdout.write("\nstopping…\n");
   await Promise.all(
     children.map(
-      (child) =>
+      ({ process: child }) =>
         new Promise<void>((resolve) => {
           if (child.exitCode !== null || child.signalCode !== null) return resolve();
           child.once("exit", () => resolve());
@@ -233,14 +233,17 @@ async function stop(exitCode: number): Promise<void> {
         }),
     ),
   );
-  process.exit(exitCode);
+  // A part that did not stop cleanly (killed, or exiting non-zero) makes the stop unclean: say which.
+  const unclean = children.filter(({ process: child }) => child.exitCode !== 0);
+  for (const { name, process: child } of unclean) process.stdout.write(`[${name}] did not stop cleanly (${child.signalCode ?? `code ${child.exitCode}`})\n`);
+  process.exit(unclean.length > 0 ? 1 : exitCode);
 }
 
 process.on("SIGINT", () => void stop(0));
 process.on("SIGTERM", () => void stop(0));
 
 for (const part of parts) {
-  children.push(launch(part));
+  children.push({ name: part.name, process: launch(part) });
   const started = Date.now();
   while (!(await part.ready())) {
     if (stopping) break;
