@@ -64,6 +64,8 @@ fail() { # $1 = the command that did not work, $2 = why, $3 = file holding its o
     say "  last lines of its output:"
     tail -n 40 "$3" | mask | sed 's/^/  | /'
   fi
+  phase_end
+  for line in "${phases[@]}"; do say "  $line"; done
   exit 1
 }
 
@@ -217,11 +219,14 @@ while kill -0 -- "-$stack_pid" 2>/dev/null; do
   sleep 1
 done
 stack_pid=""
-[ "$stop_rc" = 0 ] || fail "Ctrl-C on $start_cmd" "it exited $stop_rc, not 0" "$stack_log"
+# npm itself answers Ctrl-C with 130, whatever its script does; npm start's own verdict is in its log.
+[ "$stop_rc" = 0 ] || [ "$stop_rc" = 130 ] || fail "Ctrl-C on $start_cmd" "it exited $stop_rc, not 0 or 130 (Ctrl-C)" "$stack_log"
+grep -q '^stopping…' "$stack_log" || fail "Ctrl-C on $start_cmd" "npm start did not say it was stopping" "$stack_log"
+! grep -q 'did not stop cleanly' "$stack_log" || fail "Ctrl-C on $start_cmd" "a part of the stack did not stop cleanly" "$stack_log"
 for name in PORT JUSPAY_SIM_PORT BRIDGE_PORT METRICS_PORT; do
   port_free "${port[$name]}" || fail "Ctrl-C on $start_cmd" "port ${port[$name]} ($name) is still taken after it stopped" "$stack_log"
 done
-say "  stopped: exit 0, no process left, ports free"
+say "  stopped: exit $stop_rc, every part cleanly, no process left, ports free"
 
 for cmd in "${test_cmds[@]}"; do
   phase "quick start: ${cmd%%#*}(PGlite)"
