@@ -1,14 +1,15 @@
 // `npm run demo`: walks the payment journey and then the mandate journey
 // (tools/dev/journey.ts, mandate-journey.ts) against the stack `npm start`
 // runs, printing each step, as the development backend caller. PAYMENTS_URL,
-// PAYMENTS_TOKEN and JUSPAY_SIM_URL point it elsewhere.
+// PAYMENTS_TOKEN and JUSPAY_SIM_URL point it elsewhere; like `npm start`, it
+// follows HOST, PORT and JUSPAY_SIM_PORT.
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createPaymentsClient } from "@payments/client";
 import { devCallers, tokenOf } from "./dev-callers.js";
 import { JourneyError, runPaymentJourney } from "./journey.js";
 
-const baseUrl = process.env.PAYMENTS_URL ?? "http://127.0.0.1:50051";
+const baseUrl = process.env.PAYMENTS_URL ?? `http://${process.env.HOST ?? "127.0.0.1"}:${process.env.PORT ?? "50051"}`;
 const simUrl = process.env.JUSPAY_SIM_URL ?? `http://127.0.0.1:${process.env.JUSPAY_SIM_PORT ?? "8090"}`;
 /** PAYMENTS_TOKEN, else the development backend caller `npm start` created. */
 const token = process.env.PAYMENTS_TOKEN ?? tokenOf(devCallers(join(fileURLToPath(new URL("../..", import.meta.url)), ".data", "dev-callers.json")), "dev-backend");

@@ -53,3 +53,10 @@ export function tokenOf(callers: DevCaller[], id: string): string {
   if (caller === undefined) throw new Error(`no development caller ${id} in .data/dev-callers.json: delete the file and restart npm start`);
   return caller.token;
 }
+
+/** The token of the first development caller that holds the scope and acts for no single customer (so a plain curl may use it). */
+export function tokenWithScope(callers: DevCaller[], scope: string): string {
+  const caller = callers.find((c) => c.scopes.includes(scope) && c.customer_scoped !== true);
+  if (caller === undefined) throw new Error(`no development caller holds ${scope}: delete .data/dev-callers.json and restart npm start`);
+  return caller.token;
+}

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
-import { callersEnv, devCallers, tokenOf } from "./dev-callers.js";
+import { callersEnv, devCallers, tokenOf, tokenWithScope } from "./dev-callers.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
@@ -44,6 +44,8 @@ function devWebhookPassword(): string {
 const webhookPassword = devWebhookPassword();
 
 const callers = devCallers(join(root, ".data", "dev-callers.json"));
+/** `-H "authorization: Bearer …"` of a development caller holding the scope, for the command lines printed below. */
+const bearer = (scope: string) => `-H "authorization: Bearer ${tokenWithScope(callers, scope)}"`;
 
 // A development signing key for signature-flavour payloads: generated once,
 // kept in .data/ (owner-only), its public half registered with the simulator
@@ -113,7 +115,7 @@ const parts: Part[] = [
     afterReady: registerSigningKey,
     describe: [
       `Juspay API (simulated) on ${simUrl}  (API key ${simApiKey}, merchant ${simMerchant})`,
-      `admin:   curl -s ${simUrl}/__admin/counters   (faults, clock, webhooks: tools/juspay-sim/README.md)`,
+      `admin:   curl -s ${simUrl}/__admin/counters   # faults, clock, webhooks: tools/juspay-sim/README.md`,
       `webhooks: POSTed to ${webhookUrl} as ${webhookUsername} (password: ${process.env.WEBHOOK_PASSWORD === undefined ? ".data/dev-webhook-password" : "WEBHOOK_PASSWORD"})`,
     ],
   },
@@ -145,13 +147,15 @@ const parts: Part[] = [
       `gRPC, gRPC-Web and Connect on ${serviceUrl}`,
       `database: ${process.env.DATABASE_URL ? "DATABASE_URL" : `PGlite in ${env("PGLITE_DATA_DIR", ".data/pglite")}`}`,
       `health:  curl -s -H 'content-type: application/json' -d '{}' ${serviceUrl}/grpc.health.v1.Health/Check`,
-      `a call:  curl -s -H 'content-type: application/json' -d '{"orderId":"ord1"}' ${serviceUrl}/payments.v1.OrderService/GetOrderStatus`,
-      `payload: curl -s -H 'content-type: application/json' -d '{"idempotencyKey":"demo-key-1","orderId":"ord1","amount":{"amountMinor":"10000","currency":"INR"},"customerId":"c1"}' ${serviceUrl}/payments.v1.PayloadService/CreateProcessPayload`,
+      `payload: curl -s -H 'content-type: application/json' ${bearer("payloads.write")} -d '{"idempotencyKey":"demo-key-1","orderId":"ord1","amount":{"amountMinor":"10000","currency":"INR"},"customerId":"c1"}' ${serviceUrl}/payments.v1.PayloadService/CreateProcessPayload`,
+      `a call:  curl -s -H 'content-type: application/json' ${bearer("orders.read")} -d '{"orderId":"ord1"}' ${serviceUrl}/payments.v1.OrderService/GetOrderStatus`,
+      ...metricsLine(),
       `SDK:     POST its payloadJson to ${simUrl}/sdk/process as {"process_payload": <payloadJson>}`,
       `signing: key ${process.env.JUSPAY_SIGNING_KEY === undefined ? `${env("JUSPAY_SIGNING_KEY_ID", signingKeyId)} from ${env("JUSPAY_SIGNING_KEY_FILE", signingKeyFile)}` : "from JUSPAY_SIGNING_KEY"}; return URLs from ${env("RETURN_URL_ALLOWED_ORIGINS", "https://shop.example.com")}`,
-      `gRPC:    npx buf curl --protocol grpc --http2-prior-knowledge --list-services ${serviceUrl}`,
-      `webhook events: curl -s -H 'content-type: application/json' -d '{"pageSize":5}' ${serviceUrl}/payments.v1.WebhookService/ListWebhookEvents`,
-      `demo:    npm run demo   (a payment, a refund and a mandate with a debit, step by step, in another terminal)`,
+      // Reflection requests carry only --reflect-header (-H goes with the RPC itself); without it buf asks for a BSR login.
+      `gRPC:    npx buf curl --protocol grpc --http2-prior-knowledge ${bearer("reflection.read")} --reflect-header "authorization: Bearer ${tokenWithScope(callers, "reflection.read")}" --list-services ${serviceUrl}`,
+      `webhook events: curl -s -H 'content-type: application/json' ${bearer("webhooks.admin")} -d '{"pageSize":5}' ${serviceUrl}/payments.v1.WebhookService/ListWebhookEvents`,
+      `demo:    npm run demo   # in another terminal: a payment, a refund and a mandate with a debit, step by step`,
     ],
   },
   {
@@ -173,6 +177,13 @@ const parts: Part[] = [
   },
 ];
 
+/** Where the service's Prometheus endpoint listens (its own port, no token), unless METRICS_PORT=off. */
+function metricsLine(): string[] {
+  const metricsPort = env("METRICS_PORT", "9464");
+  if (metricsPort.toLowerCase() === "off" || metricsPort === "0") return [];
+  return [`metrics: curl -s http://${env("METRICS_HOST", "127.0.0.1")}:${metricsPort}/metrics`];
+}
+
 /** Health over the Connect protocol (JSON over HTTP/1.1): SERVING or not. */
 async function healthy(baseUrl: string): Promise<boolean> {
   try {
@@ -188,7 +199,7 @@ async function healthy(baseUrl: string): Promise<boolean> {
   }
 }
 
-const children: ChildProcess[] = [];
+const children: { name: string; process: ChildProcess }[] = [];
 let stopping = false;
 
 function launch(part: Part): ChildProcess {
@@ -214,7 +225,7 @@ async function stop(exitCode: number): Promise<void> {
   process.stdout.write("\nstopping…\n");
   await Promise.all(
     children.map(
-      (child) =>
+      ({ process: child }) =>
         new Promise<void>((resolve) => {
           if (child.exitCode !== null || child.signalCode !== null) return resolve();
           child.once("exit", () => resolve());
@@ -222,14 +233,17 @@ async function stop(exitCode: number): Promise<void> {
         }),
     ),
   );
-  process.exit(exitCode);
+  // A part that did not stop cleanly (killed, or exiting non-zero) makes the stop unclean: say which.
+  const unclean = children.filter(({ process: child }) => child.exitCode !== 0);
+  for (const { name, process: child } of unclean) process.stdout.write(`[${name}] did not stop cleanly (${child.signalCode ?? `code ${child.exitCode}`})\n`);
+  process.exit(unclean.length > 0 ? 1 : exitCode);
 }
 
 process.on("SIGINT", () => void stop(0));
 process.on("SIGTERM", () => void stop(0));
 
 for (const part of parts) {
-  children.push(launch(part));
+  children.push({ name: part.name, process: launch(part) });
   const started = Date.now();
   while (!(await part.ready())) {
     if (stopping) break;
@@ -246,7 +260,7 @@ for (const part of parts) {
 }
 
 if (!stopping) {
-  process.stdout.write("\nThe stack is up:\n");
+  process.stdout.write(`\nThe stack is up (Node ${process.version}):\n`);
   for (const part of parts) {
     process.stdout.write(`\n  ${part.name}\n${part.describe.map((line) => `    ${line}`).join("\n")}\n`);
   }

@@ -151,9 +151,12 @@ async function main(argv: string[]): Promise<void> {
 
   let stopping = false;
   const stop = (signal: string): void => {
+    // A second signal while closing is usual, not an emergency: Ctrl-C on `npm start` reaches the
+    // simulator from the terminal and again from npm start. Exiting on it lost the state file; the
+    // safety net below already bounds how long closing may take.
     if (stopping) {
-      console.error(`juspay-sim: ${signal} again, exiting without waiting`);
-      process.exit(1);
+      console.log(`juspay-sim: ${signal} while shutting down, still saving state`);
+      return;
     }
     stopping = true;
     console.log(`juspay-sim: ${signal}, shutting down`);

@@ -114,6 +114,23 @@ describe("juspay-sim CLI", () => {
     }
   });
 
+  it("still saves the state file and exits 0 when a second signal arrives while it closes (Ctrl-C under npm start: SIGINT from the terminal, SIGTERM from npm start)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "juspay-sim-cli-"));
+    try {
+      const file = join(dir, "state.json");
+      const r = await start(["--state-file", file]);
+      // An answer means the process is back in its event loop, past installing its signal handlers
+      // (they come right after the banner it prints).
+      await fetch(`${r.url}/__admin/health`);
+      r.child.kill("SIGINT");
+      r.child.kill("SIGTERM");
+      expect((await r.exited).code).toBe(0);
+      expect(r.stdout()).toContain(`(state saved to ${file})`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("--help prints usage and exits 0", async () => {
     const r = run(["--help"]);
     expect((await r.exited).code).toBe(0);

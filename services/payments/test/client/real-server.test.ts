@@ -1,14 +1,14 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
-import { openDatabase, type Database } from "@payments/service/db/database";
-import { migrateToLatest } from "@payments/service/db/migrate";
-import { DEFAULT_RATE_LIMIT, sha256Hex } from "@payments/service/auth/callers";
-import { SCOPES } from "@payments/service/auth/scopes";
-import { createLogger } from "@payments/service/logger";
-import { startServer, type RunningServer } from "@payments/service/server";
-import { createService } from "@payments/service/service";
+import { openDatabase, type Database } from "../../src/db/database.js";
+import { migrateToLatest } from "../../src/db/migrate.js";
+import { DEFAULT_RATE_LIMIT, sha256Hex } from "../../src/auth/callers.js";
+import { SCOPES } from "../../src/auth/scopes.js";
+import { createLogger } from "../../src/logger.js";
+import { startServer, type RunningServer } from "../../src/server.js";
+import { createService } from "../../src/service.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGrpcJsPaymentsClient, createPaymentsClient, errorDetail, errorReason, isRetryable } from "../src/index.js";
+import { createGrpcJsPaymentsClient, createPaymentsClient, errorDetail, errorReason, isRetryable } from "@payments/client";
 
 // Both clients against the real payments service on a real socket.
 

@@ -3,9 +3,9 @@ import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { ErrorDetailSchema, ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import { OrderService } from "@payments/proto/payments/v1/order_service_pb";
-import { createOnePortServer } from "@payments/service/transport/one-port-server";
+import { createOnePortServer } from "../../src/transport/one-port-server.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { createPaymentsClient, isRetryable } from "../src/index.js";
+import { createPaymentsClient, isRetryable } from "@payments/client";
 
 // The client's retry and auth interceptors against a scripted server on a
 // real socket: each handler fails as told and counts the attempts it saw.
