@@ -10,6 +10,10 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { callersEnv, devCallers, tokenOf, tokenWithScope } from "./dev-callers.js";
+import { supportedNode } from "./node-runtime.js";
+
+// Refuses a Node older than the project supports before anything starts.
+const runtime = supportedNode();
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
@@ -260,7 +264,7 @@ for (const part of parts) {
 }
 
 if (!stopping) {
-  process.stdout.write(`\nThe stack is up (Node ${process.version}):\n`);
+  process.stdout.write(`\nThe stack is up (${runtime}):\n`);
   for (const part of parts) {
     process.stdout.write(`\n  ${part.name}\n${part.describe.map((line) => `    ${line}`).join("\n")}\n`);
   }
