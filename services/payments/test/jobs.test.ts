@@ -1,10 +1,9 @@
 import { sql } from "kysely";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../src/db/database.js";
-import { migrateToLatest } from "../src/db/migrate.js";
 import { enqueue, rescueStuck, stats, type Job } from "../src/jobs/queue.js";
 import { JobCancel, JobSnooze, JobWorker, type JobWorkerOptions } from "../src/jobs/worker.js";
-import { openTestDatabase, realPostgresUrl, type TestDatabase } from "./helpers/test-database.js";
+import { openMigratedTestDatabase, realPostgresUrl, type TestDatabase } from "./helpers/test-database.js";
 
 // The queue on the test database: PostgreSQL when DATABASE_URL is set (CI),
 // else in-memory PGlite. Workers poll every 20 ms so the file stays fast.
@@ -14,8 +13,7 @@ const workers: JobWorker[] = [];
 const extraDatabases: Database[] = [];
 
 beforeAll(async () => {
-  test = await openTestDatabase();
-  await migrateToLatest(test.database.db);
+  test = await openMigratedTestDatabase();
 });
 afterEach(async () => {
   await Promise.all(workers.splice(0).map((w) => w.stop(2_000)));

@@ -16,7 +16,7 @@ import { createService } from "../src/service.js";
 import { scanLogLine } from "./helpers/log-scan.js";
 import { followProcessOutput } from "./helpers/process-output.js";
 import { DEFAULT_TEST_SETTINGS, eventually, startStack, testSigningKey, type Stack } from "./helpers/stack.js";
-import { openTestDatabase } from "./helpers/test-database.js";
+import { openMigratedTestDatabase } from "./helpers/test-database.js";
 import { ingest, orderWebhookBody } from "./helpers/webhooks.js";
 
 // Criterion 38: what reaches the logs. The scanner (helpers/log-scan.ts) runs
@@ -226,7 +226,7 @@ describe("outbound Juspay calls", () => {
     });
     await new Promise<void>((resolve) => juspay.listen(0, "127.0.0.1", resolve));
     const baseUrl = `http://127.0.0.1:${(juspay.address() as AddressInfo).port}`;
-    const database = await openTestDatabase();
+    const database = await openMigratedTestDatabase();
     try {
       const service = createService({
         config: {

@@ -6,7 +6,8 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { followProcessOutput } from "./helpers/process-output.js";
 import { testCallersEnv } from "./helpers/test-callers.js";
-import { openTestDatabase, type TestDatabase } from "./helpers/test-database.js";
+import { openEmptyPglite } from "./helpers/database-templates.js";
+import { openTestDatabase, postgresUrlOf, realPostgresUrl, type TestDatabase } from "./helpers/test-database.js";
 
 // The migration entry point (the Kubernetes migration Job) and
 // MIGRATE_ON_START=false (the Deployment), as processes: replicas refuse a
@@ -57,15 +58,15 @@ let pgliteDir: string | undefined;
 let databaseEnv: Record<string, string>;
 
 beforeAll(async () => {
-  test = await openTestDatabase();
-  if (test.config.kind === "postgres") {
-    await test.database.close();
-    databaseEnv = { DATABASE_URL: test.config.url };
-  } else {
-    await test.drop();
-    test = undefined;
+  if (realPostgresUrl() === undefined) {
+    // A folder as initdb leaves it (copied, not run again in the first process): no migration applied.
     pgliteDir = await mkdtemp(path.join(tmpdir(), "migrate-main-"));
+    await (await openEmptyPglite(pgliteDir)).close();
     databaseEnv = { PGLITE_DATA_DIR: pgliteDir };
+  } else {
+    test = await openTestDatabase();
+    await test.database.close();
+    databaseEnv = { DATABASE_URL: postgresUrlOf(test) };
   }
 });
 afterAll(async () => {

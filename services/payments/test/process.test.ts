@@ -5,7 +5,7 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { Health, HealthCheckResponse_ServingStatus as ServingStatus } from "@payments/proto/health/v1/health_pb";
 import { afterAll, describe, expect, it } from "vitest";
 import { followProcessOutput } from "./helpers/process-output.js";
-import { openTestDatabase, type TestDatabase } from "./helpers/test-database.js";
+import { openTestDatabase, postgresUrlOf, realPostgresUrl, type TestDatabase } from "./helpers/test-database.js";
 import { testCallersEnv } from "./helpers/test-callers.js";
 
 // The service as a process, the way it is deployed: configuration errors,
@@ -48,13 +48,11 @@ afterAll(async () => {
 });
 
 async function databaseEnv(): Promise<Record<string, string>> {
+  if (realPostgresUrl() === undefined) return { PGLITE_DATA_DIR: "memory" };
   const test = await openTestDatabase();
   databases.push(test);
-  if (test.config.kind === "postgres") {
-    await test.database.close();
-    return { DATABASE_URL: test.config.url };
-  }
-  return { PGLITE_DATA_DIR: "memory" };
+  await test.database.close();
+  return { DATABASE_URL: postgresUrlOf(test) };
 }
 
 describe("the service process", () => {

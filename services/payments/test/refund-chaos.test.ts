@@ -10,11 +10,11 @@ import { OrderService } from "@payments/proto/payments/v1/order_service_pb";
 import { RefundStatus } from "@payments/proto/payments/v1/statuses_pb";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../src/db/database.js";
-import { migrateToLatest } from "../src/db/migrate.js";
+import type { Database } from "../src/db/database.js";
 import { deriveUniqueRequestId, refundIdFor } from "../src/domain/unique-request-id.js";
 import { startServiceProcess, type RunningProcess } from "./helpers/processes.js";
-import { openTestDatabase, type TestDatabase } from "./helpers/test-database.js";
+import { openMigratedPglite } from "./helpers/database-templates.js";
+import { openMigratedTestDatabase, postgresUrlOf, realPostgresUrl, type TestDatabase } from "./helpers/test-database.js";
 
 // Criterion 21: the service as a process, SIGKILLed 20 times, each time at a
 // point of a refund before its answer: before our row is written (the order
@@ -168,19 +168,17 @@ async function reachKillPoint(running: Running, i: number, point: KillPoint): Pr
 
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, timeScale: 1e-6 });
-  testDb = await openTestDatabase();
-  let database = testDb.database;
-  if (testDb.config.kind === "postgres") {
-    dbEnv = { DATABASE_URL: testDb.config.url };
-  } else {
+  let database: Database;
+  if (realPostgresUrl() === undefined) {
     // PGlite: one process at a time on a data directory that survives the kills.
-    await testDb.drop();
-    testDb = undefined;
     pgliteDir = mkdtempSync(join(tmpdir(), "payments-chaos-"));
     dbEnv = { PGLITE_DATA_DIR: pgliteDir };
-    database = await openDatabase({ kind: "pglite", dataDir: pgliteDir });
+    database = await openMigratedPglite(pgliteDir);
+  } else {
+    testDb = await openMigratedTestDatabase();
+    database = testDb.database;
+    dbEnv = { DATABASE_URL: postgresUrlOf(testDb) };
   }
-  await migrateToLatest(database.db);
   for (let i = 0; i < KILLS; i++) {
     await database.db.insertInto("orders").values({ order_id: orderIdOf(i), amount_minor: 10_000n, currency: "INR", customer_id: "cust1", status: "NEW", status_raw: "" }).execute();
     await simApi("/orders", { order_id: orderIdOf(i), amount: "100.00", currency: "INR", customer_id: "cust1" });

@@ -10,11 +10,11 @@ import { OrderService } from "@payments/proto/payments/v1/order_service_pb";
 import { PayloadService } from "@payments/proto/payments/v1/payload_service_pb";
 import { OrderStatus, WebhookEventState } from "@payments/proto/payments/v1/statuses_pb";
 import { WebhookService, type WebhookEvent } from "@payments/proto/payments/v1/webhook_service_pb";
-import { migrateToLatest } from "../src/db/migrate.js";
 import { SIGNING_KEY_ID, testSigningKey } from "./helpers/stack.js";
 import { startBridgeProcess, startServiceProcess, type RunningProcess } from "./helpers/processes.js";
 import { startTcpProxy, type TcpProxy } from "./helpers/tcp-proxy.js";
-import { openTestDatabase, realPostgresUrl, type TestDatabase } from "./helpers/test-database.js";
+import { openMigratedPglite } from "./helpers/database-templates.js";
+import { openMigratedTestDatabase, postgresUrlOf, realPostgresUrl, type TestDatabase } from "./helpers/test-database.js";
 import { bearerTokenInterceptor } from "@payments/client";
 import { TEST_TOKEN } from "./helpers/test-callers.js";
 
@@ -51,14 +51,14 @@ beforeAll(async () => {
   const serverUrl = realPostgresUrl();
   let databaseEnv: Record<string, string>;
   if (serverUrl !== undefined) {
-    testDb = await openTestDatabase(serverUrl);
-    await migrateToLatest(testDb.database.db);
-    const url = new URL(testDb.config.kind === "postgres" ? testDb.config.url : "");
+    testDb = await openMigratedTestDatabase(serverUrl);
+    const url = new URL(postgresUrlOf(testDb));
     proxy = await startTcpProxy(url.hostname, Number(url.port || 5432));
     url.host = `127.0.0.1:${proxy.port}`;
     databaseEnv = { DATABASE_URL: url.toString() };
   } else {
     pgliteDir = mkdtempSync(join(tmpdir(), "payments-e2e-"));
+    await (await openMigratedPglite(pgliteDir)).close();
     databaseEnv = { PGLITE_DATA_DIR: pgliteDir };
   }
   servicePort = await freePort();

@@ -49,10 +49,14 @@ export async function openDatabase(config: DatabaseConfig, onPoolError: (err: Er
     return wrap("postgres", new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) }));
   }
   if (config.dataDir !== undefined) await mkdir(config.dataDir, { recursive: true });
-  const pglite = await PGlite.create({
-    dataDir: config.dataDir,
-    parsers: { [pgliteTypes.INT8]: (v: string) => BigInt(v) },
-  });
+  return pgliteDatabase(await PGlite.create({ dataDir: config.dataDir, parsers: PGLITE_PARSERS }));
+}
+
+/** How every PGlite instance reads int8: as bigint, like the pg pool above. */
+export const PGLITE_PARSERS = { [pgliteTypes.INT8]: (v: string) => BigInt(v) };
+
+/** The Database over an open PGlite instance (created with PGLITE_PARSERS); closing it closes the instance. */
+export function pgliteDatabase(pglite: PGlite): Database {
   return wrap("pglite", new Kysely<DatabaseSchema>({ dialect: new PGliteDialect({ pglite }) }));
 }
 

@@ -1,11 +1,13 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { basename } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { entryBundle } from "./entry-bundle.js";
 import { followProcessOutput } from "./process-output.js";
 import { TEST_TOKEN, testCallersEnv } from "./test-callers.js";
 
 // The service and the webhook bridge as separate processes, the way they are
-// deployed, for tests that kill and restart them.
+// deployed, for tests that kill and restart them. Each runs its src/main.ts
+// bundled (entry-bundle.ts): these tests start many of them.
 
 const serviceDir = fileURLToPath(new URL("../..", import.meta.url));
 const bridgeDir = fileURLToPath(new URL("../../../webhook-bridge", import.meta.url));
@@ -24,7 +26,7 @@ export interface RunningProcess {
 
 async function startProcess(cwd: string, env: Record<string, string>, listening: RegExp, addressOf: (line: string) => string): Promise<RunningProcess> {
   const fullEnv = { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", ...env };
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=@payments/source", "src/main.ts"], { cwd, env: fullEnv });
+  const child = spawn(process.execPath, [await entryBundle(join(cwd, "src/main.ts"))], { cwd, env: fullEnv });
   const output = followProcessOutput(child, `${basename(cwd)} process`, fullEnv);
   const { lines, closed: exited } = output;
   const until = Date.now() + 30_000;

@@ -5,12 +5,11 @@ import { startSimulator, type Simulator } from "@payments/juspay-sim";
 import { Health } from "@payments/proto/health/v1/health_pb";
 import { OrderService } from "@payments/proto/payments/v1/order_service_pb";
 import pg from "pg";
-import { migrateToLatest } from "../../src/db/migrate.js";
 import { startBridgeProcess, startServiceProcess, type RunningProcess } from "./processes.js";
 import type { Stack } from "./stack.js";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.js";
 import { TEST_TOKEN } from "./test-callers.js";
-import { openTestDatabase, type TestDatabase } from "./test-database.js";
+import { openMigratedTestDatabase, type TestDatabase } from "./test-database.js";
 
 // The service and the webhook bridge as processes, the service reaching a
 // throwaway PostgreSQL database through a TCP proxy the test can cut, and the
@@ -52,8 +51,7 @@ export interface ProxiedProcessStack {
 export async function startProxiedProcessStack(serverUrl: string, serviceEnv: Record<string, string>): Promise<ProxiedProcessStack> {
   // A simulated minute per 0.1 real second: Juspay's webhook retries come quickly.
   const sim = await startSimulator({ port: 0, timeScale: 600 });
-  const database = await openTestDatabase(serverUrl);
-  await migrateToLatest(database.database.db);
+  const database = await openMigratedTestDatabase(serverUrl);
   if (database.config.kind !== "postgres") throw new Error("a proxied stack needs a PostgreSQL server");
   const directUrl = database.config.url;
   const target = new URL(directUrl);

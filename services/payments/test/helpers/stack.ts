@@ -10,7 +10,6 @@ import { WebhookService } from "@payments/proto/payments/v1/webhook_service_pb";
 import { DEFAULT_EXECUTION_STATUS_PATH, JuspayClient } from "@payments/juspay";
 import type { JuspayApi } from "../../src/app/ports.js";
 import { SIGNED_PAYLOAD_WINDOW_MS, type ConnectionLimits, type PaymentsSettings } from "../../src/config.js";
-import { migrateToLatest } from "../../src/db/migrate.js";
 import { createLogger } from "../../src/logger.js";
 import { startServer, type RunningServer } from "../../src/server.js";
 import { startMetricsServer, type MetricsServer } from "../../src/metrics/metrics-server.js";
@@ -23,11 +22,11 @@ import type { Caller } from "../../src/auth/callers.js";
 import { captureLogs, type LogCapture } from "./log-capture.js";
 import type { KnownSecret } from "./log-scan.js";
 import { TEST_TOKEN, testAccess } from "./test-callers.js";
-import { openTestDatabase, type TestDatabase } from "./test-database.js";
+import { openMigratedTestDatabase, type TestDatabase } from "./test-database.js";
 
 // The whole stack for integration tests: the Juspay simulator (in this
 // process, over real HTTP on its own port, its clock driven by the test),
-// a migrated test database (real PostgreSQL with DATABASE_URL, else PGlite),
+// a migrated test database (copied from a template; real PostgreSQL with DATABASE_URL, else PGlite),
 // and the service on a real socket, called over gRPC.
 
 export const SIGNING_KEY_ID = "test_key_1";
@@ -123,8 +122,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const key = testSigningKey();
   const sim = await startSimulator({ port: 0, timeScale: options.timeScale ?? 1e-6 });
   sim.registerMerchantKey(SIGNING_KEY_ID, key.publicKeyPem);
-  const database = await openTestDatabase();
-  await migrateToLatest(database.database.db);
+  const database = await openMigratedTestDatabase();
   // Every line the service and the bridge write is scanned (criterion 38): a violation fails the test that wrote it.
   const serviceLogs = captureLogs({ source: "service", secrets: stackSecrets(sim.options.apiKey, key.privateKeyPem) });
   const bridgeLogs = captureLogs({ source: "bridge", secrets: stackSecrets(sim.options.apiKey, key.privateKeyPem) });

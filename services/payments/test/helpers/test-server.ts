@@ -1,11 +1,10 @@
-import { migrateToLatest } from "../../src/db/migrate.js";
 import { createLogger } from "../../src/logger.js";
 import { startServer, type RunningServer } from "../../src/server.js";
 import { createService } from "../../src/service.js";
 import { DEFAULT_TEST_SETTINGS } from "./stack.js";
 import { captureLogs } from "./log-capture.js";
 import { TEST_TOKEN, testAccess } from "./test-callers.js";
-import { openTestDatabase, type TestDatabase } from "./test-database.js";
+import { openMigratedTestDatabase, type TestDatabase } from "./test-database.js";
 
 export interface TestServer {
   server: RunningServer;
@@ -23,8 +22,7 @@ export interface TestServer {
 
 /** The real server on a real socket (a free port), over a migrated test database. */
 export async function startTestServer(): Promise<TestServer> {
-  const database = await openTestDatabase();
-  await migrateToLatest(database.database.db);
+  const database = await openMigratedTestDatabase();
   const { sink, logs } = captureLogs();
   const logger = createLogger("info", sink);
   // No Juspay behind this server (nothing listens on port 9): tests of the transport and health only.
