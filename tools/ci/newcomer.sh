@@ -178,7 +178,7 @@ phase "clone $(git -C "$repo_root" rev-parse --short HEAD) into $tmp"
 [ -z "$(git -C "$repo_root" status --porcelain --untracked-files=no)" ] || say "note: uncommitted changes in $repo_root are not part of this run"
 branch=$(git -C "$repo_root" rev-parse --abbrev-ref HEAD)
 if [ "$branch" != HEAD ]; then git clone --quiet --branch "$branch" "$repo_root" "$clone"; else git clone --quiet "$repo_root" "$clone"; fi
-[ "$(git -C "$clone" rev-parse HEAD)" = "$commit" ] || git -C "$clone" checkout --quiet "$commit"
+[ "$(git -C "$clone" rev-parse HEAD)" = "$commit" ] || git -C "$clone" -c advice.detachedHead=false checkout --quiet "$commit"
 
 # The quick start: its first line starts the stack, the next one tests.
 mapfile -t quick_start < <(section_commands "Quick start" | grep -v '^[[:space:]]*\(#\|$\)')
