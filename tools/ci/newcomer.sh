@@ -39,6 +39,8 @@ while read -r name; do unset "$name"; done < <(compgen -e | grep '^JUSPAY_' | gr
 say() { printf '%s\n' "$*"; }
 # Development tokens stay out of CI logs.
 mask() { sed -E 's/(dev_(backend|bff|bridge)_)[A-Za-z0-9_-]+/\1…/g'; }
+# A command line without its trailing comment, for progress lines.
+bare() { local c=${1%%#*}; printf '%s' "${c%"${c##*[![:space:]]}"}"; }
 elapsed() { local s=$(($1)); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
 
 phase_started=0
@@ -51,7 +53,7 @@ phase() {
 }
 phase_end() {
   if [ -n "${phase_name:-}" ]; then
-    phases+=("$(printf '%-34s %s' "$phase_name" "$(elapsed $((SECONDS - phase_started)))")")
+    phases+=("$(printf '%-40s %s' "$phase_name" "$(elapsed $((SECONDS - phase_started)))")")
     phase_name=""
   fi
 }
@@ -176,7 +178,7 @@ phase "clone $(git -C "$repo_root" rev-parse --short HEAD) into $tmp"
 [ -z "$(git -C "$repo_root" status --porcelain --untracked-files=no)" ] || say "note: uncommitted changes in $repo_root are not part of this run"
 branch=$(git -C "$repo_root" rev-parse --abbrev-ref HEAD)
 if [ "$branch" != HEAD ]; then git clone --quiet --branch "$branch" "$repo_root" "$clone"; else git clone --quiet "$repo_root" "$clone"; fi
-[ "$(git -C "$clone" rev-parse HEAD)" = "$commit" ] || git -C "$clone" checkout --quiet "$commit"
+[ "$(git -C "$clone" rev-parse HEAD)" = "$commit" ] || git -C "$clone" -c advice.detachedHead=false checkout --quiet "$commit"
 
 # The quick start: its first line starts the stack, the next one tests.
 mapfile -t quick_start < <(section_commands "Quick start" | grep -v '^[[:space:]]*\(#\|$\)')
@@ -184,7 +186,7 @@ mapfile -t quick_start < <(section_commands "Quick start" | grep -v '^[[:space:]
 start_cmd=${quick_start[0]}
 test_cmds=("${quick_start[@]:1}")
 
-phase "quick start: ${start_cmd%%#*}"
+phase "quick start: $(bare "$start_cmd")"
 say "  \$ $start_cmd    (in the background; output in a log)"
 set -m # its own process group, as a terminal's foreground job: SIGINT to the group is Ctrl-C
 (cd "$clone" && exec bash -c "$start_cmd") >"$stack_log" 2>&1 &
@@ -229,7 +231,7 @@ done
 say "  stopped: exit $stop_rc, every part cleanly, no process left, ports free"
 
 for cmd in "${test_cmds[@]}"; do
-  phase "quick start: ${cmd%%#*}(PGlite)"
+  phase "quick start: $(bare "$cmd") (PGlite)"
   say "  \$ $cmd"
   test_log="$tmp/test.log"
   rc=0
@@ -239,5 +241,5 @@ done
 phase_end
 
 say ""
-say "newcomer: every documented command worked ($checked commands against the stack, then ${test_cmds[*]%%#*}) on $(git -C "$clone" rev-parse --short HEAD) in $(elapsed $((SECONDS - started_at)))"
+say "newcomer: every documented command worked ($checked commands against the stack, then $(bare "${test_cmds[*]}")) on $(git -C "$clone" rev-parse --short HEAD) in $(elapsed $((SECONDS - started_at)))"
 for line in "${phases[@]}"; do say "  $line"; done

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { entryBundle } from "./helpers/entry-bundle.js";
 import { followProcessOutput } from "./helpers/process-output.js";
 import { testCallersEnv } from "./helpers/test-callers.js";
 import { openEmptyPglite } from "./helpers/database-templates.js";
@@ -34,9 +35,12 @@ interface Run {
   kill(): void;
 }
 
+/** The entry points bundled (entry-bundle.ts): this file starts six processes. */
+const bundles: Record<string, string> = {};
+
 function run(entry: string, env: Record<string, string>): Run {
   const fullEnv = { PATH: process.env.PATH ?? "", ...env };
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=@payments/source", entry], { cwd: serviceDir, env: fullEnv });
+  const child = spawn(process.execPath, [bundles[entry]!], { cwd: serviceDir, env: fullEnv });
   // Its output is scanned like every test's logs (criterion 38).
   const { lines, closed: exited } = followProcessOutput(child, `${path.basename(entry)} process`, fullEnv);
   return { lines, exited, kill: () => child.kill("SIGTERM") };
@@ -58,6 +62,7 @@ let pgliteDir: string | undefined;
 let databaseEnv: Record<string, string>;
 
 beforeAll(async () => {
+  for (const entry of ["src/main.ts", "src/migrate-main.ts"]) bundles[entry] = await entryBundle(path.join(serviceDir, entry));
   if (realPostgresUrl() === undefined) {
     // A folder as initdb leaves it (copied, not run again in the first process): no migration applied.
     pgliteDir = await mkdtemp(path.join(tmpdir(), "migrate-main-"));

@@ -1,9 +1,11 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { Health, HealthCheckResponse_ServingStatus as ServingStatus } from "@payments/proto/health/v1/health_pb";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { entryBundle } from "./helpers/entry-bundle.js";
 import { followProcessOutput } from "./helpers/process-output.js";
 import { openTestDatabase, postgresUrlOf, realPostgresUrl, type TestDatabase } from "./helpers/test-database.js";
 import { testCallersEnv } from "./helpers/test-callers.js";
@@ -24,9 +26,15 @@ const baseEnv = {
   SHUTDOWN_GRACE_MS: "5000",
 };
 
+/** src/main.ts bundled (entry-bundle.ts). */
+let mainBundle: string;
+beforeAll(async () => {
+  mainBundle = await entryBundle(join(serviceDir, "src/main.ts"));
+});
+
 function startService(env: Record<string, string>): { child: ChildProcessWithoutNullStreams; lines: string[]; exited: Promise<number | null> } {
   const fullEnv = { ...baseEnv, ...env };
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=@payments/source", "src/main.ts"], { cwd: serviceDir, env: fullEnv });
+  const child = spawn(process.execPath, [mainBundle], { cwd: serviceDir, env: fullEnv });
   // Its output is scanned like every test's logs (criterion 38).
   const { lines, closed: exited } = followProcessOutput(child, "payments process", fullEnv);
   return { child, lines, exited };

@@ -12,8 +12,9 @@ import { build } from "esbuild";
 // one; the same sources bundled start in about a third of that. The bundle is
 // built by esbuild (what tsx transpiles with) from the sources as they are,
 // with the same "@payments/source" condition, once per test file; packages
-// from node_modules stay imports of their own. Tests about the entry point
-// itself (start-up refusal, signals, the migration Job) still run it via tsx.
+// from node_modules stay imports of their own. The entry points as the images
+// run them (tsc's output, module by module) are started by the image dry run
+// in CI, and `npm start` runs them through tsx.
 
 const repoRoot = fileURLToPath(new URL("../../../..", import.meta.url));
 // Inside the repository, so the bundle's imports of packages resolve from its node_modules.
