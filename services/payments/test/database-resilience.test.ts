@@ -116,7 +116,7 @@ describe.skipIf(serverUrl === undefined)(`database resilience: ${POSTGRES_ONLY}`
           select name, setting from pg_settings where name in ('statement_timeout', 'idle_in_transaction_session_timeout') order by name`.execute(database.db);
         return Object.fromEntries(rows.map((r) => [r.name, r.setting]));
       };
-      // openTestDatabase's pool sets none of its own: the defaults.
+      // The test database's pool (test-database.ts) sets none of its own: the defaults.
       expect(await settingsOf(stack.database.database)).toEqual({ idle_in_transaction_session_timeout: "30000", statement_timeout: "15000" });
       const config = loadConfig({
         ...serviceEnvBase(),

@@ -1,3 +1,4 @@
+import { X509Certificate } from "node:crypto";
 import { Code, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { bearerTokenInterceptor } from "@payments/client";
@@ -47,8 +48,9 @@ beforeAll(async () => {
   stack = await startStack({ jobs: false, callers: [billing, ledger, reports], tls: { ...pki.server, clientCaPem: pki.caPem } });
   url = `https://127.0.0.1:${stack.server.address.port}`;
   await seedPaidOrder(stack, { orderId: "mtls1", amountMinor: 1_000n });
-  // Let the expired certificate's one second of validity pass.
-  await new Promise((r) => setTimeout(r, 1_100));
+  // Let the expired certificate's validity pass: it ends within the second it was issued (made before the stack, so often passed already).
+  const validUntil = Date.parse(new X509Certificate(clients.expired.certPem).validTo) + 1_000;
+  await new Promise((r) => setTimeout(r, Math.max(0, validUntil + 100 - Date.now())));
 });
 afterAll(async () => {
   await stack?.stop();

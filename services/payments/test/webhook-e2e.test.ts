@@ -64,6 +64,8 @@ beforeAll(async () => {
   servicePort = await freePort();
   serviceEnv = {
     PORT: String(servicePort),
+    // A fixed PORT would put metrics on the default 9464, which another test run on this machine may hold.
+    METRICS_PORT: "0",
     JUSPAY_BASE_URL: sim.url,
     JUSPAY_API_KEY: sim.options.apiKey,
     JUSPAY_MERCHANT_ID: sim.options.merchantId,
@@ -92,6 +94,15 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` every 50 ms until it holds (fails after `timeoutMs`). */
+async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
 
 async function simPost(path: string, body: Record<string, string>, json = false): Promise<void> {
   const res = await fetch(`${sim.url}${path}`, {
@@ -175,11 +186,12 @@ describe("webhooks end to end (simulator -> bridge -> service -> Postgres)", () 
       await payAtJuspay(orderId);
       await sleep(150);
     }
-    // Down for a while: the bridge answers 503 and the simulator keeps retrying.
-    await sleep(1_500);
+    // Down until a delivery failed: the bridge answers 503 (or is not answered) and the simulator keeps retrying.
+    const failed = () => deliveriesOf(orderIds).some((d) => d.attempts.some((a) => a.status === 503 || a.error !== undefined));
+    await until(failed, "a delivery to fail while the service is down");
     service = await startServiceProcess(serviceEnv);
     await expectAllStoredOnceAndProcessed(orderIds);
-    expect(deliveriesOf(orderIds).some((d) => d.attempts.some((a) => a.status === 503 || a.error !== undefined))).toBe(true);
+    expect(failed()).toBe(true);
   }, 120_000);
 
   it.runIf(realPostgresUrl() !== undefined)("answers 503 while the database is down and stores every retried webhook once it is back", async () => {
@@ -187,8 +199,7 @@ describe("webhooks end to end (simulator -> bridge -> service -> Postgres)", () 
     await createOrders(orderIds);
     proxy!.stop();
     for (const orderId of orderIds) await payAtJuspay(orderId);
-    await sleep(1_500);
-    expect(deliveriesOf(orderIds).some((d) => d.attempts.some((a) => a.status === 503))).toBe(true);
+    await until(() => deliveriesOf(orderIds).some((d) => d.attempts.some((a) => a.status === 503)), "the bridge to answer 503 while the database is down");
     proxy!.start();
     await expectAllStoredOnceAndProcessed(orderIds);
   }, 120_000);
