@@ -38,16 +38,21 @@ const SHAPES: Record<string, (n: number) => string> = {
   "card: spaced digits": (n) => "4 ".repeat(n / 2),
 };
 
-function msToScrub(text: string): number {
-  const started = performance.now();
-  scrubText(text);
-  return performance.now() - started;
+/** The fastest of `runs` scrubs of `text`: a busy machine delays some runs, never speeds one up. */
+function msToScrub(text: string, runs = 1): number {
+  let fastest = Infinity;
+  for (let run = 0; run < runs; run++) {
+    const started = performance.now();
+    scrubText(text);
+    fastest = Math.min(fastest, performance.now() - started);
+  }
+  return fastest;
 }
 
 describe("scrubText runs in time linear in its input", () => {
   it.each(Object.entries(SHAPES))("%s: 16,000 characters in under 100 ms, 1 MB in under 3 s", (_name, shape) => {
     // 16,000 characters cost the quadratic scrubber about 300 ms; the linear one well under 10.
-    expect(msToScrub(shape(16_000))).toBeLessThan(100);
+    expect(msToScrub(shape(16_000), 3)).toBeLessThan(100);
     // 64 times the input: the quadratic scrubber would take minutes here.
     expect(msToScrub(shape(1 << 20))).toBeLessThan(3_000);
   });

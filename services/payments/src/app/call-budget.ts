@@ -3,11 +3,21 @@ import type { CallBudget } from "./ports.js";
 // An RPC that calls Juspay keeps part of the caller's deadline back for
 // recording what the answer proves and answering: a PENDING (or, for a read,
 // stale) answer that arrives beats a DEADLINE_EXCEEDED that leaves the caller
-// guessing.
+// guessing. The part grows with the deadline: a replica slow enough to need
+// it is a loaded one (Juspay slow, callers retrying), and a fixed 250 ms was
+// too thin there; a long deadline can spare more.
 
-export const WRITE_BACK_MS = 250;
+export const MIN_WRITE_BACK_MS = 250;
+export const MAX_WRITE_BACK_MS = 1_000;
+const WRITE_BACK_SHARE = 0.25;
+
+/** What is kept back from a deadline `remainingMs` away. */
+export function writeBackMs(remainingMs: number): number {
+  return Math.min(MAX_WRITE_BACK_MS, Math.max(MIN_WRITE_BACK_MS, remainingMs * WRITE_BACK_SHARE));
+}
 
 /** The budget for the Juspay call itself. */
-export function juspayCallBudget(budget: CallBudget): CallBudget {
-  return budget.deadline === undefined ? budget : { ...budget, deadline: budget.deadline - WRITE_BACK_MS };
+export function juspayCallBudget(budget: CallBudget, now = Date.now()): CallBudget {
+  if (budget.deadline === undefined) return budget;
+  return { ...budget, deadline: budget.deadline - writeBackMs(budget.deadline - now) };
 }
