@@ -199,6 +199,13 @@ describe("responses that never (fully) arrive", () => {
     expect((await requests("order_status")) - before).toBe(1);
   });
 
+  it("a deadline or timeout that is not a whole number of milliseconds is honoured, not a crash", async () => {
+    const orderId = await paidOrder();
+    // AbortSignal.timeout throws a RangeError on a fraction; the service's deadlines are sums of fractions.
+    await expect(juspay.orders.status(orderId, { deadline: Date.now() + 2_000.25 })).resolves.toMatchObject({ orderId });
+    await expect(juspay.orders.status(orderId, { timeoutMs: 2_000.5 })).resolves.toMatchObject({ orderId });
+  });
+
   it("an absolute deadline already past fails before sending", async () => {
     const before = await requests("order_status");
     const err = await failure(juspay.orders.status("o1", { deadline: new Date(Date.now() - 1) }));

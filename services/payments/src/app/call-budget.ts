@@ -13,7 +13,7 @@ const WRITE_BACK_SHARE = 0.25;
 
 /** What is kept back from a deadline `remainingMs` away. */
 export function writeBackMs(remainingMs: number): number {
-  return Math.min(MAX_WRITE_BACK_MS, Math.max(MIN_WRITE_BACK_MS, remainingMs * WRITE_BACK_SHARE));
+  return Math.round(Math.min(MAX_WRITE_BACK_MS, Math.max(MIN_WRITE_BACK_MS, remainingMs * WRITE_BACK_SHARE)));
 }
 
 /** The budget for the Juspay call itself. */
