@@ -76,6 +76,19 @@ describe.each(["parts", "compact"] as const)("the %s envelope", (form) => {
   });
 });
 
+describe("keys over the admin API", () => {
+  it("POST /__admin/jwe-keys registers a kid and hands out the simulator's public key; GET repeats it", async () => {
+    const other = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const admin = async (method: string, body?: unknown): Promise<Json> =>
+      (await fetch(`${api.sim.url}/__admin/jwe-keys`, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { "content-type": "application/json" } })).json();
+    const registered = await admin("POST", { keyId: "key_admin", publicKeyPem: other.publicKey.export({ type: "spki", format: "pem" }) });
+    expect(registered).toEqual({ keyId: "key_admin", juspayPublicKeyPem: api.sim.jwePublicKeyPem });
+    expect(await admin("GET")).toEqual({ juspayPublicKeyPem: api.sim.jwePublicKeyPem });
+    const id = await chargedOrder(api);
+    expect((await post("/v4/order-status", await seal({ order_id: id }, { kid: "key_admin", signer: other.privateKey }))).status).toBe(200);
+  });
+});
+
 describe("refusals", () => {
   it("a request from an unregistered kid, signed by another key or tampered with: 401 access_denied", async () => {
     const id = await chargedOrder(api);
