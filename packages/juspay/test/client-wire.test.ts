@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   CircuitBreakers,
@@ -144,6 +145,40 @@ describe("wire format (local stub)", () => {
     stub.reply = () => ({ body: { id: "cst_1" } });
     await client.customers.get("cst_1");
     expect(stub.requests.at(-1)!.headers["authorization"]).toMatch(/^Basic /);
+  });
+
+  it("cancel_recurring_transaction: Juspay's published answer and error bodies decode (fixtures mandates/mandate_status)", async () => {
+    const sample = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../../fixtures/juspay/mandates/mandate_status/${name}.json`, import.meta.url), "utf8"));
+    const client = new JuspayClient({ baseUrl: stub.url, apiKey: "key_123", merchantId: "m_1", circuitBreakers: new CircuitBreakers() });
+    stub.reply = () => ({ body: sample("mandate_stop_response_success") });
+    const done = await client.mandates.cancelRecurringTransaction("md1", { orderId: "test_recurring_1697711432" });
+    expect(done).toMatchObject({ orderId: "test_recurring_1697711432", txnUuid: "moz2u5XNtZg2bB8czZ2", txnStatus: "JUSPAY_DECLINED", responseMessage: "Transaction successfully terminated at Juspay end." });
+    expect(stub.requests.at(-1)!.body).toBe("command=cancel_recurring_transaction&order_id=test_recurring_1697711432");
+    for (const [name, code, message] of [
+      ["mandate_failure_below_5_mins", "INVALID_REQUEST", "No scheduled recurring transactions are found."],
+      ["mandate_failure_unscheduled_transaction", "INVALID_REQUEST", "No active recurring transactions are scheduled."],
+      ["mandate_stop_failure_no_order_id", "bad_request", "Please send order_id"],
+    ] as const) {
+      stub.reply = () => ({ status: 400, body: sample(name) });
+      const err = await client.mandates.cancelRecurringTransaction("md1", { orderId: "o1" }).catch((e: unknown) => e);
+      expect(err, name).toBeInstanceOf(JuspayInvalidRequestError);
+      expect(err, name).toMatchObject({ errorCode: code, errorMessage: message, outcome: "not_applied" });
+    }
+  });
+
+  it("refund rejections: the bodies of Juspay's refund-order reference decode (status_id as number or text)", async () => {
+    // developer.juspay.in/reference/refund-order, "Refund API failure with response code".
+    const client = new JuspayClient({ baseUrl: stub.url, apiKey: "key_123", merchantId: "m_1", circuitBreakers: new CircuitBreakers() });
+    for (const [body, kind, code] of [
+      [{ status_id: -1, status: "ERROR", error_message: "A refund call was already completed with this unique_request_id for the order.", error_code: "duplicate.call" }, "duplicate", "duplicate.call"],
+      [{ status_id: "-1", status: "ERROR", error_message: "A refund call was already processing with this amount for the order.", error_code: "duplicate.call" }, "duplicate", "duplicate.call"],
+      [{ status_id: -1, status: "ERROR", error_message: "Refund amount exceeds the refundable amount.", error_code: "invalid.amount.exceeded" }, "invalid_request", "invalid.amount.exceeded"],
+      [{ status: "Bad Request", error_message: "Mandatory fields are missing", error_code: "Mandatory fields are missing" }, "invalid_request", "Mandatory fields are missing"],
+    ] as const) {
+      stub.reply = () => ({ status: 400, body });
+      const err = await client.orders.refund("o1", { uniqueRequestId: "u1", amountMinor: 100 }).catch((e: unknown) => e);
+      expect(err, code).toMatchObject({ kind, errorCode: code, errorMessage: body.error_message, httpStatus: 400 });
+    }
   });
 
   it("JWE mode refuses unreadable keys when the client is made, naming the problem, not the key", () => {
