@@ -1,7 +1,7 @@
 import { JuspayConfigError } from "./errors.js";
 import { DEFAULT_BREAKER_SETTINGS, sharedCircuitBreakers, type BreakerSettings, type CircuitBreakers } from "./http/circuit-breaker.js";
 import { DEFAULT_RETRY_SETTINGS, type RetrySettings } from "./http/retry-policy.js";
-import { decryptResponse, encryptRequest, type JweKeys } from "./jwe/index.js";
+import { JweError, parseJweKeys, type JweKeys } from "./jwe/index.js";
 import type { JuspayLogger } from "./logger.js";
 
 // The client's configuration: where Juspay is, how to authenticate, and the
@@ -14,12 +14,6 @@ export const JUSPAY_PRODUCTION_BASE_URL = "https://api.juspay.in";
 export const DEFAULT_JUSPAY_API_VERSION = "2023-06-30";
 /** Integration guide's "Get Mandate Execution Status" path; `{order_id}` is replaced (UNCONFIRMED: no public schema). */
 export const DEFAULT_EXECUTION_STATUS_PATH = "/txns/v2/orders/{order_id}";
-
-/** The two functions of the JWE/JWS mode (src/jwe); a seam so the routing can be tested on its own. */
-export interface JweCodec {
-  encryptRequest(payload: Record<string, unknown>, keys: JweKeys): Record<string, string>;
-  decryptResponse(body: unknown, keys: JweKeys): unknown;
-}
 
 export interface JuspayClientConfig {
   /** JUSPAY_SANDBOX_BASE_URL, JUSPAY_PRODUCTION_BASE_URL or the simulator's URL. */
@@ -41,10 +35,8 @@ export interface JuspayClientConfig {
   circuitBreakers?: CircuitBreakers;
   /** Path template of the execution-status call; `{order_id}` is replaced. */
   executionStatusPath?: string;
-  /** JWE/JWS mode for /v4 routes (order status, order refund, session, txns). */
+  /** JWE/JWS mode: order status, order refund, session and txns go to Juspay's /v4 routes, encrypted and signed (src/jwe). */
   jwe?: JweKeys;
-  /** Replaces src/jwe's encryptRequest/decryptResponse (tests). */
-  jweCodec?: JweCodec;
   logger?: JuspayLogger;
   userAgent?: string;
   /** Largest response body read, bytes (default 4 MiB). */
@@ -69,7 +61,6 @@ export interface ResolvedConfig {
   circuitBreakers: CircuitBreakers;
   executionStatusPath: string;
   jwe: JweKeys | null;
-  jweCodec: JweCodec;
   logger: JuspayLogger | undefined;
   userAgent: string;
   maxResponseBytes: number;
@@ -127,6 +118,14 @@ export function resolveConfig(config: JuspayClientConfig): ResolvedConfig {
   if (!Number.isInteger(maxWaiting) || maxWaiting < 0) problems.push("maxWaiting must be an integer >= 0");
   const fetchImpl = config.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== "function") problems.push("fetch is not available");
+  if (config.jwe !== undefined) {
+    // Read the keys now: a bad key fails at startup, not on the first payment.
+    try {
+      parseJweKeys(config.jwe);
+    } catch (err) {
+      problems.push(err instanceof JweError ? `jwe: ${err.message}` : "jwe keys are unreadable");
+    }
+  }
   if (problems.length > 0) {
     throw new JuspayConfigError({ operation: "config", problems, message: `Juspay client configuration is invalid: ${problems.join("; ")}` });
   }
@@ -142,7 +141,6 @@ export function resolveConfig(config: JuspayClientConfig): ResolvedConfig {
     circuitBreakers: config.circuitBreakers ?? sharedCircuitBreakers,
     executionStatusPath,
     jwe: config.jwe ?? null,
-    jweCodec: config.jweCodec ?? { encryptRequest, decryptResponse },
     logger: config.logger,
     userAgent: config.userAgent ?? `payments-juspay/0.1.0 node/${process.versions.node}`,
     maxResponseBytes,

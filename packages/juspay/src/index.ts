@@ -8,7 +8,6 @@ export {
   JUSPAY_PRODUCTION_BASE_URL,
   JUSPAY_SANDBOX_BASE_URL,
   type JuspayClientConfig,
-  type JweCodec,
 } from "./config.js";
 export {
   JuspayAuthenticationError,

@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   CircuitBreakers,
@@ -8,7 +9,6 @@ import {
   JuspayNotFoundError,
   decryptResponse,
   encryptRequest,
-  type JweCodec,
   type JweKeys,
 } from "../src/index.js";
 import { startStubServer, type StubServer } from "./helpers/stub-server.js";
@@ -98,49 +98,7 @@ describe("wire format (local stub)", () => {
     expect(stub.requests).toHaveLength(0);
   });
 
-  it("JWE mode: /v4 routes get the encrypted JSON body, answers are decrypted (codec stub)", async () => {
-    const seen: Record<string, unknown>[] = [];
-    const codec: JweCodec = {
-      encryptRequest: (payload) => {
-        seen.push(payload);
-        return { header: "h", encryptedKey: "k", iv: "i", encryptedPayload: Buffer.from(JSON.stringify(payload)).toString("base64"), tag: "t" };
-      },
-      decryptResponse: (body) => JSON.parse(Buffer.from((body as { encryptedPayload: string }).encryptedPayload, "base64").toString("utf8")),
-    };
-    const wrap = (value: unknown) => ({ header: "h", encryptedKey: "k", iv: "i", encryptedPayload: Buffer.from(JSON.stringify(value)).toString("base64"), tag: "t" });
-    const keys = { keyId: "key_0123456789abcdef0123456789abcdef", merchantPrivateKeyPem: "-", juspayPublicKeyPem: "-", oaep: "RSA-OAEP-256" as const };
-    const client = new JuspayClient({ baseUrl: stub.url, apiKey: "key_123", merchantId: "m_1", jwe: keys, jweCodec: codec, circuitBreakers: new CircuitBreakers() });
-
-    stub.reply = () => ({ body: wrap({ order_id: "o1", status: "CHARGED", amount: 1 }) });
-    const order = await client.orders.status("o1", { fullGatewayResponse: true });
-    expect(order).toMatchObject({ orderId: "o1", status: "CHARGED", amountMinor: 100 });
-    const req = stub.requests[0]!;
-    expect([req.method, req.url, req.headers["content-type"], req.headers["authorization"], req.headers["x-merchantid"]]).toEqual(["POST", "/v4/order-status", "application/json", undefined, "m_1"]);
-    expect(JSON.parse(req.body)).toMatchObject({ header: "h", encryptedPayload: expect.any(String) });
-    expect(seen[0]).toEqual({ order_id: "o1", "options.add_full_gateway_response": "true" });
-
-    await client.orders.refund("o1", { uniqueRequestId: "u9", amountMinor: 50 });
-    expect(stub.requests[1]!.url).toBe("/v4/orders/o1/refunds");
-    expect(seen[1]).toEqual({ unique_request_id: "u9", amount: "0.50", order_id: "o1" });
-
-    stub.reply = () => ({ body: wrap({ status: "NEW", order_id: "o3", sdk_payload: { payload: {} } }) });
-    await client.sessions.create({ orderId: "o3", amountMinor: 100, customerId: "c", paymentPageClientId: "pp" });
-    expect(stub.requests[2]!.url).toBe("/v4/session");
-
-    stub.reply = () => ({ body: wrap({ order_id: "e3", status: "PENDING_VBV" }) });
-    await client.txns.executeMandate({ mandateId: "md", orderId: "e3", amountMinor: 100, customerId: "c" });
-    expect(stub.requests[3]!.url).toBe("/v4/txns");
-
-    // An encrypted error answer is decrypted before it is classified.
-    stub.reply = () => ({ status: 400, body: wrap({ status: "NOT_FOUND", status_id: 40, error_info: { code: "RESOURCE_NOT_FOUND" } }) });
-    await expect(client.orders.status("o404")).rejects.toBeInstanceOf(JuspayNotFoundError);
-    // Calls without a /v4 variant keep Basic auth.
-    stub.reply = () => ({ body: { id: "cst_1" } });
-    await client.customers.get("cst_1");
-    expect(stub.requests.at(-1)!.headers["authorization"]).toMatch(/^Basic /);
-  });
-
-  it("JWE mode end to end with src/jwe's encryptRequest/decryptResponse (stub plays Juspay with the mirrored keys)", async () => {
+  it("JWE mode: /v4 routes get an encrypted, signed JSON body without Basic auth; answers are decrypted and verified", async () => {
     const pair = () => generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
     const merchant = pair();
     const juspaySide = pair();
@@ -148,21 +106,83 @@ describe("wire format (local stub)", () => {
     const clientKeys: JweKeys = { keyId, merchantPrivateKeyPem: merchant.privateKey, juspayPublicKeyPem: juspaySide.publicKey, oaep: "RSA-OAEP-256" };
     // Juspay's side: decrypts with its private key, verifies with the merchant's public key, and the reverse for answers.
     const stubKeys: JweKeys = { keyId, merchantPrivateKeyPem: juspaySide.privateKey, juspayPublicKeyPem: merchant.publicKey, oaep: "RSA-OAEP-256" };
-    const received: unknown[] = [];
-    stub.reply = (req) => {
-      const payload = decryptResponse(JSON.parse(req.body), stubKeys) as Record<string, unknown>;
+    const received: Record<string, unknown>[] = [];
+    let answer: (payload: Record<string, unknown>) => { status?: number; body: Record<string, unknown> } = (payload) => ({ body: { order_id: payload["order_id"], status: "CHARGED", amount: 100.15, refunds: [] } });
+    stub.reply = async (req) => {
+      const payload = (await decryptResponse(JSON.parse(req.body), stubKeys)) as Record<string, unknown>;
       received.push(payload);
-      if (payload["order_id"] === "missing") return { status: 400, body: encryptRequest({ status: "NOT_FOUND", status_id: 40, error_info: { code: "RESOURCE_NOT_FOUND" } }, stubKeys) };
-      return { body: encryptRequest({ order_id: payload["order_id"], status: "CHARGED", amount: 100.15, refunds: [] }, stubKeys) };
+      const { status, body } = answer(payload);
+      return { status, body: await encryptRequest(body, stubKeys) };
     };
     const client = new JuspayClient({ baseUrl: stub.url, apiKey: "key_123", merchantId: "m_1", jwe: clientKeys, circuitBreakers: new CircuitBreakers() });
+
     const order = await client.orders.status("o7", { fullGatewayResponse: true });
     expect(order).toMatchObject({ orderId: "o7", status: "CHARGED", amountMinor: 10_015 });
+    const req = stub.requests[0]!;
+    expect([req.method, req.url, req.headers["content-type"], req.headers["authorization"], req.headers["x-merchantid"]]).toEqual(["POST", "/v4/order-status", "application/json", undefined, "m_1"]);
+    expect(Object.keys(JSON.parse(req.body))).toEqual(["header", "encryptedKey", "iv", "encryptedPayload", "tag"]);
     expect(received[0]).toEqual({ order_id: "o7", "options.add_full_gateway_response": "true" });
-    expect(stub.requests.at(-1)!.url).toBe("/v4/order-status");
+
+    await client.orders.refund("o1", { uniqueRequestId: "u9", amountMinor: 50 });
+    expect(stub.requests[1]!.url).toBe("/v4/orders/o1/refunds");
+    expect(received[1]).toEqual({ unique_request_id: "u9", amount: "0.50", order_id: "o1" });
+
+    answer = () => ({ body: { status: "NEW", order_id: "o3", sdk_payload: { payload: {} } } });
+    await client.sessions.create({ orderId: "o3", amountMinor: 100, customerId: "c", paymentPageClientId: "pp" });
+    expect(stub.requests[2]!.url).toBe("/v4/session");
+
+    answer = () => ({ body: { order_id: "e3", status: "PENDING_VBV" } });
+    await client.txns.executeMandate({ mandateId: "md", orderId: "e3", amountMinor: 100, customerId: "c" });
+    expect(stub.requests[3]!.url).toBe("/v4/txns");
+
+    // An encrypted error answer is decrypted before it is classified.
+    answer = () => ({ status: 400, body: { status: "NOT_FOUND", status_id: 40, error_info: { code: "RESOURCE_NOT_FOUND" } } });
     await expect(client.orders.status("missing")).rejects.toBeInstanceOf(JuspayNotFoundError);
     // An answer signed with another key is undecodable, never trusted.
-    stub.reply = () => ({ body: encryptRequest({ order_id: "o7", status: "CHARGED" }, { ...stubKeys, merchantPrivateKeyPem: pair().privateKey }) });
+    stub.reply = async () => ({ body: await encryptRequest({ order_id: "o7", status: "CHARGED" }, { ...stubKeys, merchantPrivateKeyPem: pair().privateKey }) });
     await expect(client.orders.status("o7")).rejects.toMatchObject({ kind: "decode", issues: [{ message: "could not decrypt or verify the JWE answer" }] });
+    // Calls without a /v4 variant keep Basic auth.
+    stub.reply = () => ({ body: { id: "cst_1" } });
+    await client.customers.get("cst_1");
+    expect(stub.requests.at(-1)!.headers["authorization"]).toMatch(/^Basic /);
+  });
+
+  it("cancel_recurring_transaction: Juspay's published answer and error bodies decode (fixtures mandates/mandate_status)", async () => {
+    const sample = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../../fixtures/juspay/mandates/mandate_status/${name}.json`, import.meta.url), "utf8"));
+    const client = new JuspayClient({ baseUrl: stub.url, apiKey: "key_123", merchantId: "m_1", circuitBreakers: new CircuitBreakers() });
+    stub.reply = () => ({ body: sample("mandate_stop_response_success") });
+    const done = await client.mandates.cancelRecurringTransaction("md1", { orderId: "test_recurring_1697711432" });
+    expect(done).toMatchObject({ orderId: "test_recurring_1697711432", txnUuid: "moz2u5XNtZg2bB8czZ2", txnStatus: "JUSPAY_DECLINED", responseMessage: "Transaction successfully terminated at Juspay end." });
+    expect(stub.requests.at(-1)!.body).toBe("command=cancel_recurring_transaction&order_id=test_recurring_1697711432");
+    for (const [name, code, message] of [
+      ["mandate_failure_below_5_mins", "INVALID_REQUEST", "No scheduled recurring transactions are found."],
+      ["mandate_failure_unscheduled_transaction", "INVALID_REQUEST", "No active recurring transactions are scheduled."],
+      ["mandate_stop_failure_no_order_id", "bad_request", "Please send order_id"],
+    ] as const) {
+      stub.reply = () => ({ status: 400, body: sample(name) });
+      const err = await client.mandates.cancelRecurringTransaction("md1", { orderId: "o1" }).catch((e: unknown) => e);
+      expect(err, name).toBeInstanceOf(JuspayInvalidRequestError);
+      expect(err, name).toMatchObject({ errorCode: code, errorMessage: message, outcome: "not_applied" });
+    }
+  });
+
+  it("refund rejections: the bodies of Juspay's refund-order reference decode (status_id as number or text)", async () => {
+    // developer.juspay.in/reference/refund-order, "Refund API failure with response code".
+    const client = new JuspayClient({ baseUrl: stub.url, apiKey: "key_123", merchantId: "m_1", circuitBreakers: new CircuitBreakers() });
+    for (const [body, kind, code] of [
+      [{ status_id: -1, status: "ERROR", error_message: "A refund call was already completed with this unique_request_id for the order.", error_code: "duplicate.call" }, "duplicate", "duplicate.call"],
+      [{ status_id: "-1", status: "ERROR", error_message: "A refund call was already processing with this amount for the order.", error_code: "duplicate.call" }, "duplicate", "duplicate.call"],
+      [{ status_id: -1, status: "ERROR", error_message: "Refund amount exceeds the refundable amount.", error_code: "invalid.amount.exceeded" }, "invalid_request", "invalid.amount.exceeded"],
+      [{ status: "Bad Request", error_message: "Mandatory fields are missing", error_code: "Mandatory fields are missing" }, "invalid_request", "Mandatory fields are missing"],
+    ] as const) {
+      stub.reply = () => ({ status: 400, body });
+      const err = await client.orders.refund("o1", { uniqueRequestId: "u1", amountMinor: 100 }).catch((e: unknown) => e);
+      expect(err, code).toMatchObject({ kind, errorCode: code, errorMessage: body.error_message, httpStatus: 400 });
+    }
+  });
+
+  it("JWE mode refuses unreadable keys when the client is made, naming the problem, not the key", () => {
+    const make = () => new JuspayClient({ baseUrl: stub.url, apiKey: "key_123", merchantId: "m_1", jwe: { keyId: "key_1", merchantPrivateKeyPem: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----", juspayPublicKeyPem: "x", oaep: "RSA-OAEP-256" } });
+    expect(make).toThrow(/jwe: merchant private key for kid "key_1" is not a readable/);
   });
 });

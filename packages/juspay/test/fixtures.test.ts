@@ -22,6 +22,8 @@ import {
   type JuspayTime,
 } from "../src/index.js";
 import { errorFromResponse } from "../src/http/classify.js";
+import { tryDecode } from "../src/decode/decode.js";
+import { CancelRecurringSchema } from "../src/decode/schemas/mandate.js";
 
 // Every strict-JSON sample Juspay published (fixtures/juspay) decodes, by
 // path, into the typed views without losing a field the service uses.
@@ -58,7 +60,7 @@ for (const file of all) {
   }
 }
 
-type Kind = "order" | "refund" | "mandate" | "notification" | "list" | "customer" | "session" | "txn_answer" | "error" | "request" | "jwe" | "webhook";
+type Kind = "order" | "refund" | "mandate" | "notification" | "list" | "customer" | "session" | "txn_answer" | "cancel_recurring" | "error" | "request" | "jwe" | "webhook";
 
 const TXN_ANSWERS = new Set([
   "mandates/execution/response.json",
@@ -71,7 +73,15 @@ const TXN_ANSWERS = new Set([
   "orders/create-order/upiIntentRes.json",
   "orders/create-order/response-order-txn-upi-intent.json",
 ]);
-const ERRORS = new Set(["orders/create-order/moto-400.json", "orders/orderFulfilment/response-400.json"]);
+const ERRORS = new Set([
+  "orders/create-order/moto-400.json",
+  "orders/orderFulfilment/response-400.json",
+  // cancel_recurring_transaction (juspay-sdk-integration-demo master): classic and txns-style bodies.
+  "mandates/mandate_status/mandate_stop_failure_no_order_id.json",
+  "mandates/mandate_status/mandate_stop_failure_invalid_command.json",
+  "mandates/mandate_status/mandate_failure_below_5_mins.json",
+  "mandates/mandate_status/mandate_failure_unscheduled_transaction.json",
+]);
 const REQUESTS = new Set(["orders/create-order/nbReq.json", "orders/create-order/upiCollectReq.json", "orders/create-order/upiIntentReq.json"]);
 
 function kindOf(file: string): Kind {
@@ -84,6 +94,7 @@ function kindOf(file: string): Kind {
   if (file.startsWith("mandates/register/") || TXN_ANSWERS.has(file)) return "txn_answer";
   if (file.startsWith("orders/refunds/")) return "refund";
   if (ERRORS.has(file)) return "error";
+  if (file === "mandates/mandate_status/mandate_stop_response_success.json") return "cancel_recurring";
   if (REQUESTS.has(file)) return "request";
   if (file === "orders/order-status/v4-order-status/response.json") return "jwe";
   return "order"; // orders/**, mandates/order-status, mandates/create-order, mandates-tpv order status, COD, fulfilment 200
@@ -207,11 +218,20 @@ function decodeFixture(file: string, body: unknown): { kind: Kind; value: unknow
       return { kind, value: t };
     }
     case "error": {
+      // Classic bodies carry error_code/error_message; txns-style ones code/message.
       const e = decodeErrorBody(body);
-      expect(e.errorCode).toBe(o["error_code"]);
+      expect(e.errorCode).toBe(o["error_code"] ?? o["code"]);
+      expect(e.errorMessage).toBe(o["error_message"] ?? o["message"] ?? null);
       const error = errorFromResponse({ operation: "fixture", method: "POST", path: "/x", secrets: [] }, 400, body, new Headers());
-      expect(error.errorCode).toBe(o["error_code"]);
+      expect(error.errorCode).toBe(o["error_code"] ?? o["code"]);
       return { kind, value: error };
+    }
+    case "cancel_recurring": {
+      const c = tryDecode(CancelRecurringSchema, body);
+      expect(c.ok).toBe(true);
+      if (!c.ok) throw new Error("undecodable");
+      expect(c.value).toMatchObject({ orderId: o["order_id"], txnUuid: o["txn_uuid"], txnStatus: "JUSPAY_DECLINED", responseMessage: o["response_message"] });
+      return { kind, value: c.value };
     }
     case "request": {
       // Juspay's /txns request samples: our form encoder writes exactly these flat dotted keys.
@@ -245,8 +265,8 @@ function decodeFixture(file: string, body: unknown): { kind: Kind; value: unknow
 }
 
 describe("Juspay's published samples", () => {
-  it("has 90 strict-JSON samples and exactly the 7 documented non-strict ones", () => {
-    expect(parsed.size).toBe(90);
+  it("has 95 strict-JSON samples and exactly the 7 documented non-strict ones", () => {
+    expect(parsed.size).toBe(95);
     expect(notStrict.sort()).toEqual(NOT_STRICT);
   });
 
@@ -256,7 +276,7 @@ describe("Juspay's published samples", () => {
 
   it("covers every kind of answer", () => {
     const kinds = new Set([...parsed.keys()].map(kindOf));
-    expect([...kinds].sort()).toEqual(["customer", "error", "jwe", "list", "mandate", "notification", "order", "refund", "request", "session", "txn_answer", "webhook"]);
+    expect([...kinds].sort()).toEqual(["cancel_recurring", "customer", "error", "jwe", "list", "mandate", "notification", "order", "refund", "request", "session", "txn_answer", "webhook"]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { ConfigError, EnvReader, type Env } from "@payments/env-config";
 import { DEFAULT_EXECUTION_STATUS_PATH, currencyDecimals } from "@payments/juspay";
+import { readJuspayAuth, type JuspayAuth } from "./juspay-auth-config.js";
 import { readAccess, type AccessConfig } from "./auth/access-config.js";
 
 // Service configuration, read once from the environment at start and validated
@@ -38,6 +39,8 @@ export interface JuspayConfig {
   executionStatusPath: string;
   /** Calls to Juspay in flight at once from one process; more wait, then are refused unsent (criterion 40). Optional: default 64. */
   maxConcurrency?: number;
+  /** JUSPAY_AUTH: Basic everywhere (default) or JWE/JWS on the /v4 routes. Optional: default basic. */
+  auth?: JuspayAuth;
 }
 
 export type PayloadFlavour = "signature" | "session";
@@ -146,6 +149,7 @@ export function loadConfig(env: Env = process.env): Config {
       DEFAULT_EXECUTION_STATUS_PATH,
     ),
     maxConcurrency: read.integer("JUSPAY_MAX_CONCURRENCY", 64, 1, 10_000),
+    auth: readJuspayAuth(read),
   };
   const payments = readPayments(read, mode);
   const jobTimeoutMs = read.integer("JOBS_TIMEOUT_MS", 60_000, 1_000, 3_600_000);

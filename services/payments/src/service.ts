@@ -63,6 +63,7 @@ export function createService(options: ServiceOptions): ServiceParts {
       version: config.juspay.apiVersion,
       executionStatusPath: config.juspay.executionStatusPath,
       maxConcurrency: config.juspay.maxConcurrency,
+      jwe: config.juspay.auth?.kind === "jwe" ? config.juspay.auth.keys : undefined,
       logger: logger.child({ component: "juspay" }),
       fetch: requestIdFetch(observedJuspayFetch(
         egressGuardedFetch(config.juspay.baseUrl, (origin) => logger.error({ origin }, "outbound request to a host other than Juspay refused")),

@@ -25,6 +25,8 @@ export interface SimulatorOptions {
   publicBaseUrl?: string;
   /** Client id put into SDK payloads (Juspay's payment_page_client_id). */
   clientId: string;
+  /** The simulator's "Juspay" RSA private key (PEM) for the /v4 routes; unset = a fresh one per start. */
+  jwePrivateKeyPem?: string;
 }
 
 /** One webhook event, shaped like Juspay's body (reference §4.2). */

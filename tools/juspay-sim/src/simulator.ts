@@ -8,6 +8,8 @@ import { mandateRoutes } from "./routes/mandates.js";
 import { orderRoutes } from "./routes/orders.js";
 import { sdkRoutes } from "./routes/sdk.js";
 import { txnRoutes } from "./routes/txns.js";
+import { v4Routes } from "./routes/v4.js";
+import { SimJwe } from "./http/jwe.js";
 import { Counters } from "./state/counters.js";
 import { emptyState, type SimState } from "./state/model.js";
 import { loadState, saveState } from "./state/persistence.js";
@@ -39,6 +41,10 @@ export interface Simulator {
   reset(): void;
   /** Registers a merchant RSA public key (PEM) under a merchantKeyId for signed SDK payloads. */
   registerMerchantKey(keyId: string, publicKeyPem: string): void;
+  /** Registers a merchant RSA public key (PEM) under a JWT key id for the /v4 routes. */
+  registerJweKey(keyId: string, publicKeyPem: string): void;
+  /** The simulator's "Juspay" public key (PEM) for the /v4 routes: requests are encrypted to it, answers verified with it. */
+  readonly jwePublicKeyPem: string;
   close(): Promise<void>;
 }
 
@@ -63,7 +69,9 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
     },
   };
 
-  const apiRoutes = [...orderRoutes(ctx), ...customerRoutes(ctx), ...mandateRoutes(ctx), ...txnRoutes(ctx), ...sdkRoutes(ctx)];
+  const plainRoutes = [...orderRoutes(ctx), ...customerRoutes(ctx), ...mandateRoutes(ctx), ...txnRoutes(ctx), ...sdkRoutes(ctx)];
+  const jwe = new SimJwe(options.jwePrivateKeyPem);
+  const apiRoutes = [...plainRoutes, ...v4Routes(ctx, jwe, plainRoutes)];
   const routes: Route[] = [];
   const server = createHttpServer({
     routes,
@@ -103,6 +111,12 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
       counters.reset();
       webhooks.clear();
       ctx.changed();
+    },
+    get jwePublicKeyPem() {
+      return jwe.publicKeyPem;
+    },
+    registerJweKey(keyId, publicKeyPem) {
+      jwe.registerMerchantKey(keyId, publicKeyPem);
     },
     registerMerchantKey(keyId, publicKeyPem) {
       state.merchantKeys[keyId] = publicKeyPem;

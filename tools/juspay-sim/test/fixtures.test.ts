@@ -16,7 +16,6 @@ const TESTS = fileURLToPath(new URL(".", import.meta.url));
 const NOT_SIMULATED: Record<string, string> = {
   "orders/orderFulfilment/response-200.json": "order fulfilment (POST /orders/:id/fulfillment) is not an endpoint the payments service uses",
   "orders/orderFulfilment/response-400.json": "order fulfilment is not simulated (see response-200.json)",
-  "orders/order-status/v4-order-status/response.json": "the JWE/JWS /v4 routes are not simulated (Basic auth only)",
   "webhooks/auto_refund_failed.json": "the simulator's automatic refunds of late successes always succeed",
 };
 
@@ -168,7 +167,7 @@ describe("every strict-JSON sample", () => {
       return !tests.includes(file) && !(file.startsWith("webhooks/") && tests.includes(`"${name}"`));
     });
     expect(unchecked).toEqual([]);
-    expect(strictFixtures().length).toBe(90);
+    expect(strictFixtures().length).toBe(95);
   });
 });
 

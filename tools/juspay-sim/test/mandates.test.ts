@@ -240,14 +240,24 @@ describe("executions (POST /txns with mandate_id)", () => {
     expect(order.status).toBe("AUTHORIZATION_FAILED");
   });
 
-  it("cancels a scheduled debit (cancel_recurring_transaction); a second cancel finds none", async () => {
+  it("cancels a scheduled debit (cancel_recurring_transaction) with the answers and errors of Juspay's samples", async () => {
+    const sample = (file: string) => fixture(file) as Json;
     const { mandateId } = await activeMandate();
     const res = await execute(mandateId, "10.00");
     const cancel = await command(mandateId, { command: "cancel_recurring_transaction", order_id: res.body.order_id });
-    expect(cancel.body).toMatchObject({ order_id: res.body.order_id, txn_status: "JUSPAY_DECLINED" });
+    expect(cancel.status).toBe(200);
+    expect(shapeProblems(sample("mandates/mandate_status/mandate_stop_response_success.json"), cancel.body)).toEqual([]);
+    expect(cancel.body).toMatchObject({ order_id: res.body.order_id, txn_status: "JUSPAY_DECLINED", response_message: sample("mandates/mandate_status/mandate_stop_response_success.json").response_message });
+    // Txns-style errors: {session_id: "NOREQID-…", user_message, code, type, message}.
+    const txnsStyle = (name: string) => ({ ...sample(name), session_id: expect.stringMatching(/^NOREQID-[0-9a-f]{32}$/) });
     const again = await command(mandateId, { command: "cancel_recurring_transaction", order_id: res.body.order_id });
-    expect(again.body.error_message).toBe("No scheduled recurring transactions are found.");
-    expect((await command(mandateId, { command: "cancel_recurring_transaction" })).body.error_message).toBe("Please send order_id");
+    expect(again).toEqual({ status: 400, body: txnsStyle("mandates/mandate_status/mandate_failure_below_5_mins.json") });
+    const other = await execute((await activeMandate()).mandateId, "10.00");
+    const unscheduled = await command(mandateId, { command: "cancel_recurring_transaction", order_id: other.body.order_id });
+    expect(unscheduled).toEqual({ status: 400, body: txnsStyle("mandates/mandate_status/mandate_failure_unscheduled_transaction.json") });
+    // Classic errors, exactly as published.
+    expect(await command(mandateId, { command: "cancel_recurring_transaction" })).toEqual({ status: 400, body: sample("mandates/mandate_status/mandate_stop_failure_no_order_id.json") });
+    expect(await command(mandateId, { command: "stop_execution" })).toEqual({ status: 400, body: sample("mandates/mandate_status/mandate_stop_failure_invalid_command.json") });
   });
 });
 

@@ -137,6 +137,22 @@ describe("POST /orders/:id/refunds", () => {
     expect((await refund(id, "1.001")).status).toBe(400);
   });
 
+  it("refuses a unique_request_id with special characters or over 20 characters in the shape of Juspay's published refund errors", async () => {
+    // The refund-order reference's table (developer.juspay.in/reference/refund-order) publishes no body for
+    // these two rules, only this family: {status_id: -1, status: "ERROR", error_message, error_code}.
+    const published = { status_id: -1, status: "ERROR", error_message: "A refund call was already completed with this unique_request_id for the order.", error_code: "duplicate.call" };
+    const id = await chargedOrder(api, "100");
+    for (const bad of ["rfd.1", "rfd 1", "rfd@1", "x".repeat(21)]) {
+      const res = await refund(id, "1", bad);
+      expect(res.status, bad).toBe(400);
+      expect(Object.keys(res.body).sort(), bad).toEqual(Object.keys(published).sort());
+      expect(shapeProblems(published, res.body), bad).toEqual([]);
+      expect(res.body, bad).toMatchObject({ status_id: -1, status: "ERROR", error_code: "invalid.unique_request_id" });
+    }
+    // Juspay's own sample ids use "_" (refund_122_3472, paytmv2_12231723_50): accepted.
+    expect((await refund(id, "1", "refund_122_3472")).status).toBe(200);
+  });
+
   it("answers NOT_FOUND for an unknown order and still counts the id", async () => {
     const res = await refund("nosuchorder", "1", "abc");
     expect(res.status).toBe(400);

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { z } from "zod";
 import type { ResolvedConfig } from "../config.js";
+import { decryptResponse, encryptRequest } from "../jwe/index.js";
 import { tryDecode } from "../decode/decode.js";
 import {
   JuspayConfigError,
@@ -152,7 +153,7 @@ export class RequestSender {
     const ctx: ResponseContext = { operation: spec.operation, method: spec.method, path: redactText(decodePath(spec.path), config.secrets), secrets: config.secrets };
     const now = Date.now();
     const deadlineAt = deadlineOf(options, config.deadlineMs, now);
-    const init = this.prepare(spec, options, ctx);
+    const init = await this.prepare(spec, options, ctx);
     // Whole milliseconds: AbortSignal.timeout throws a RangeError on a fraction.
     const deadline = AbortSignal.timeout(Math.max(1, Math.ceil(deadlineAt - now)));
     const signals: Signals = { user: options.signal, deadline, call: options.signal ? AbortSignal.any([options.signal, deadline]) : deadline };
@@ -218,7 +219,7 @@ export class RequestSender {
   }
 
   /** Headers, URL and body, built once per call so every attempt sends the same idempotency handle. */
-  private prepare(spec: RequestSpec<unknown>, options: CallOptions, ctx: ResponseContext): { url: string; init: RequestInit } {
+  private async prepare(spec: RequestSpec<unknown>, options: CallOptions, ctx: ResponseContext): Promise<{ url: string; init: RequestInit }> {
     const config = this.config;
     const headers: Record<string, string> = {
       accept: "application/json",
@@ -246,7 +247,7 @@ export class RequestSender {
       const keys = config.jwe;
       if (!keys) throw new JuspayConfigError({ operation: spec.operation, problems: ["jwe keys are not configured"] });
       try {
-        body = JSON.stringify(config.jweCodec.encryptRequest(spec.body.payload, keys));
+        body = JSON.stringify(await encryptRequest(spec.body.payload, keys));
       } catch (cause) {
         throw new JuspayConfigError({ operation: spec.operation, method: spec.method, path: ctx.path, problems: ["JWE encryption failed"], cause });
       }
@@ -297,7 +298,7 @@ export class RequestSender {
       else throw err;
     }
     if (exchange.kind === "failure") return { ok: false, error: exchange.error, uncertain: exchange.uncertain };
-    return this.interpret(spec, exchange, ctx);
+    return await this.interpret(spec, exchange, ctx);
   }
 
   /** fetch + read the whole body; never throws. */
@@ -330,7 +331,7 @@ export class RequestSender {
   }
 
   /** A complete HTTP answer → the decoded value or the classified error. */
-  private interpret<T>(spec: RequestSpec<T>, ex: Extract<Exchange, { kind: "response" }>, ctx: ResponseContext): AttemptResult<T> {
+  private async interpret<T>(spec: RequestSpec<T>, ex: Extract<Exchange, { kind: "response" }>, ctx: ResponseContext): Promise<AttemptResult<T>> {
     const secrets = this.config.secrets;
     const base = { operation: ctx.operation, method: ctx.method, path: ctx.path, httpStatus: ex.status, responseId: ex.headers.get("x-response-id") };
     let body = ex.text.trim() === "" ? undefined : parseJson(ex.text);
@@ -338,7 +339,7 @@ export class RequestSender {
     if (ex.status < 200 || ex.status >= 300) {
       if (jweKeys && isEncryptedEnvelope(body)) {
         try {
-          body = this.config.jweCodec.decryptResponse(body, jweKeys);
+          body = await decryptResponse(body, jweKeys);
         } catch {
           body = undefined;
         }
@@ -352,7 +353,7 @@ export class RequestSender {
     }
     if (jweKeys) {
       try {
-        body = this.config.jweCodec.decryptResponse(body, jweKeys);
+        body = await decryptResponse(body, jweKeys);
       } catch {
         const error = new JuspayDecodeError({ ...base, issues: [{ path: "", message: "could not decrypt or verify the JWE answer" }] });
         return { ok: false, error, uncertain: true };

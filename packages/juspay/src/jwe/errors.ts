@@ -1,5 +1,5 @@
 // Errors of the JWE/JWS layer, named after the Node SDK's (reference §5.2).
-// Messages never carry key material, plaintext or OpenSSL's own text.
+// Messages never carry key material, plaintext or the crypto library's text.
 
 export type JweErrorCode = "invalid_key" | "malformed" | "decryption_failed" | "signature_invalid";
 

@@ -1,67 +1,57 @@
-// JWE/JWS mode for Juspay's /v4 routes (reference §5): sign the request JSON
-// as a JWS (RS256) with the merchant key, encrypt it as a JWE with Juspay's
-// key, and the reverse for responses. Wire format (a): a JSON body
-// {header, encryptedKey, iv, encryptedPayload, tag} whose encryptedPayload
-// decrypts to the JSON {header, payload, signature} of the JWS.
-//
-// Synchronous: one RSA-2048 operation each way (~1-2 ms), for server calls
-// that are few next to SDK signatures (those run on the threadpool, ../sdk).
+// JWE/JWS mode for Juspay's /v4 routes (reference §5), on the jose library:
+// the request JSON is signed as a JWS (RS256, merchant key) and encrypted as a
+// JWE (RSA-OAEP or RSA-OAEP-256 + A256GCM, Juspay's key); answers are
+// decrypted with the merchant key and verified with Juspay's. wire.ts knows
+// the two envelopes Juspay uses; no cryptography is written here.
 
+import { CompactEncrypt, CompactSign, compactDecrypt, compactVerify } from "jose";
 import { JweError } from "./errors.js";
-import { decryptJwe, encryptJwe, readJweParts } from "./jwe.js";
-import { parseJwsParts, signJws, verifyJws } from "./jws.js";
-import { parseJweKeys } from "./keys.js";
+import { parseJweKeys, type JweKeys } from "./keys.js";
+import { envelopeFor, innerFor, readEnvelope, readInner } from "./wire.js";
 
 export { JweError, type JweErrorCode } from "./errors.js";
-export type { JweParts, OaepAlg } from "./jwe.js";
-export type { JwsParts } from "./jws.js";
+export { parseJweKeys, type JweKeys, type JweWireForm, type OaepAlg } from "./keys.js";
 
-export interface JweKeys {
-  /** Juspay's key id for the uploaded key pair (`key_<32 hex>`). */
-  keyId: string;
-  /** The merchant's RSA private key (PEM): signs requests, decrypts responses. */
-  merchantPrivateKeyPem: string;
-  /** Juspay's RSA public key (PEM): encrypts requests, verifies responses. */
-  juspayPublicKeyPem: string;
-  /** OAEP variant for the content key; UNCONFIRMED which Juspay accepts, so a setting. */
-  oaep: "RSA-OAEP" | "RSA-OAEP-256";
-}
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("utf-8", { fatal: true });
 
-const KEY_ID = /^[\x21-\x7e]{1,128}$/;
-
-function checkKeys(keys: JweKeys): void {
-  if (typeof keys?.keyId !== "string" || !KEY_ID.test(keys.keyId)) throw new JweError("invalid_key", "keyId must be 1-128 printable ASCII characters");
-  if (keys.oaep !== "RSA-OAEP" && keys.oaep !== "RSA-OAEP-256") throw new JweError("invalid_key", 'oaep must be "RSA-OAEP" or "RSA-OAEP-256"');
-}
-
-/** The JSON body for a /v4 request: `{header, encryptedKey, iv, encryptedPayload, tag}`. */
-export function encryptRequest(payload: Record<string, unknown>, keys: JweKeys): Record<string, string> {
-  checkKeys(keys);
+/** The JSON body for a /v4 request, in `keys.wireForm` (default "parts"). */
+export async function encryptRequest(payload: Record<string, unknown>, keys: JweKeys): Promise<Record<string, string>> {
   const { merchantPrivate, juspayPublic } = parseJweKeys(keys);
-  let payloadText: string | undefined;
-  try {
-    payloadText = JSON.stringify(payload);
-  } catch {
-    payloadText = undefined;
-  }
-  if (typeof payloadText !== "string" || typeof payload !== "object" || payload === null) throw new JweError("malformed", "request payload is not a JSON object");
-  const jws = signJws(payloadText, keys.keyId, merchantPrivate);
-  const { header, encryptedKey, iv, encryptedPayload, tag } = encryptJwe(JSON.stringify(jws), keys.oaep, keys.keyId, juspayPublic);
-  return { header, encryptedKey, iv, encryptedPayload, tag };
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) throw new JweError("malformed", "request payload is not a JSON object");
+  const form = keys.wireForm ?? "parts";
+  const jws = await new CompactSign(encoder.encode(JSON.stringify(payload))).setProtectedHeader({ alg: "RS256", kid: keys.keyId }).sign(merchantPrivate);
+  const jwe = await new CompactEncrypt(encoder.encode(innerFor(form, jws)))
+    .setProtectedHeader({ alg: keys.oaep, enc: "A256GCM", cty: "JWT", kid: keys.keyId })
+    .encrypt(juspayPublic);
+  return envelopeFor(form, jwe);
 }
 
 /**
- * Decrypts and verifies a /v4 response body (object, JSON text or Buffer);
- * returns Juspay's JSON answer. The OAEP hash follows the response header's
- * `alg`, whatever `keys.oaep` says. Throws JweError.
+ * Decrypts and verifies a /v4 body in either form (object, JSON text or
+ * Buffer) and returns Juspay's JSON answer. The key wrapping follows the
+ * answer's header (RSA-OAEP or RSA-OAEP-256, nothing else); the signature
+ * must be RS256. Throws JweError.
  */
-export function decryptResponse(body: unknown, keys: JweKeys): unknown {
-  checkKeys(keys);
+export async function decryptResponse(body: unknown, keys: JweKeys): Promise<unknown> {
   const { merchantPrivate, juspayPublic } = parseJweKeys(keys);
-  const plaintext = decryptJwe(readJweParts(body), merchantPrivate);
-  const payloadText = verifyJws(parseJwsParts(plaintext), juspayPublic);
+  const { compactJwe } = readEnvelope(body);
+  let plaintext: string;
   try {
-    return JSON.parse(payloadText);
+    const { plaintext: bytes } = await compactDecrypt(compactJwe, merchantPrivate, { keyManagementAlgorithms: ["RSA-OAEP", "RSA-OAEP-256"], contentEncryptionAlgorithms: ["A256GCM"] });
+    plaintext = decoder.decode(bytes);
+  } catch {
+    throw new JweError("decryption_failed", "the answer does not decrypt with the merchant private key (tampered, wrong key or unsupported algorithm)");
+  }
+  let payload: Uint8Array;
+  try {
+    ({ payload } = await compactVerify(readInner(plaintext), juspayPublic, { algorithms: ["RS256"] }));
+  } catch (err) {
+    if (err instanceof JweError) throw err;
+    throw new JweError("signature_invalid", "the answer's JWS does not verify with Juspay's public key as RS256");
+  }
+  try {
+    return JSON.parse(decoder.decode(payload));
   } catch {
     throw new JweError("malformed", "verified payload is not JSON");
   }

@@ -20,19 +20,19 @@ export interface StubReply {
 export interface StubServer {
   url: string;
   requests: RecordedRequest[];
-  reply: (req: RecordedRequest) => StubReply;
+  reply: (req: RecordedRequest) => StubReply | Promise<StubReply>;
   close(): Promise<void>;
 }
 
-export async function startStubServer(reply: (req: RecordedRequest) => StubReply = () => ({ body: {} })): Promise<StubServer> {
+export async function startStubServer(reply: (req: RecordedRequest) => StubReply | Promise<StubReply> = () => ({ body: {} })): Promise<StubServer> {
   const stub: StubServer = { url: "", requests: [], reply, close: async () => undefined };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
+    req.on("end", async () => {
       const recorded: RecordedRequest = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
       stub.requests.push(recorded);
-      const answer = stub.reply(recorded);
+      const answer = await stub.reply(recorded);
       const text = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body ?? {});
       res.writeHead(answer.status ?? 200, { "content-type": "application/json", ...answer.headers });
       res.end(text);

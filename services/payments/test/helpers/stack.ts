@@ -10,6 +10,8 @@ import { WebhookService } from "@payments/proto/payments/v1/webhook_service_pb";
 import { DEFAULT_EXECUTION_STATUS_PATH, JuspayClient } from "@payments/juspay";
 import type { JuspayApi } from "../../src/app/ports.js";
 import { SIGNED_PAYLOAD_WINDOW_MS, type ConnectionLimits, type PaymentsSettings } from "../../src/config.js";
+import { readJuspayAuth, type JuspayAuth } from "../../src/juspay-auth-config.js";
+import { ConfigError, EnvReader, type Env } from "@payments/env-config";
 import { createLogger } from "../../src/logger.js";
 import { startServer, type RunningServer } from "../../src/server.js";
 import { startMetricsServer, type MetricsServer } from "../../src/metrics/metrics-server.js";
@@ -68,6 +70,8 @@ export interface StackOptions {
   tls?: AccessConfig["tls"];
   /** Timeouts and connection cap of the RPC port (default: CONNECTION_LIMIT_DEFAULTS). */
   connections?: ConnectionLimits;
+  /** JUSPAY_AUTH and its key variables, read as the service reads them (given the simulator, to register keys with it). */
+  juspayAuthEnv?: (sim: Simulator) => Env;
 }
 
 /** Basic-auth pair between the simulator and the in-test bridge. */
@@ -128,8 +132,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const bridgeLogs = captureLogs({ source: "bridge", secrets: stackSecrets(sim.options.apiKey, key.privateKeyPem) });
   const { sink, logs } = serviceLogs;
   const logger = createLogger("info", sink);
+  const auth = options.juspayAuthEnv ? readAuthOrThrow(options.juspayAuthEnv(sim)) : undefined;
   const config = {
-    juspay: { baseUrl: sim.url, apiKey: sim.options.apiKey, merchantId: sim.options.merchantId, apiVersion: "2023-06-30", executionStatusPath: DEFAULT_EXECUTION_STATUS_PATH },
+    juspay: { baseUrl: sim.url, apiKey: sim.options.apiKey, merchantId: sim.options.merchantId, apiVersion: "2023-06-30", executionStatusPath: DEFAULT_EXECUTION_STATUS_PATH, auth },
     payments: { ...DEFAULT_TEST_SETTINGS, signingKeys: [{ keyId: SIGNING_KEY_ID, privateKeyPem: key.privateKeyPem }], ...options.settings },
     jobs: { enabled: options.jobs ?? true, pollIntervalMs: 50, concurrency: 10 },
   };
@@ -189,6 +194,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 /** What the stack's logs must never contain, whatever pattern it matches or not. */
+function readAuthOrThrow(env: Env): JuspayAuth {
+  const problems: string[] = [];
+  const auth = readJuspayAuth(new EnvReader(env, problems));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return auth;
+}
+
 function stackSecrets(apiKey: string, privateKeyPem: string): KnownSecret[] {
   const keyBody = privateKeyPem.replace(/-----[^-]+-----|\s/g, "");
   return [

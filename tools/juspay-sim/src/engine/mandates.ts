@@ -1,6 +1,6 @@
 import { newId, type SimContext } from "../context.js";
 import type { Fields } from "../http/body.js";
-import { JuspayError, invalidRequest, missingParameter } from "../http/errors.js";
+import { JuspayError, invalidRequest, missingParameter, txnsStyleError } from "../http/errors.js";
 import { findOrder, syncOrder } from "./orders.js";
 import { mandateCommandAnswer, mandateObject, notificationObject } from "../render/mandate.js";
 import { parseAmount } from "../render/money.js";
@@ -82,18 +82,26 @@ function revoke(ctx: SimContext, mandate: Mandate): Record<string, unknown> {
   return { mandate_status: mandate.status, mandate_id: mandate.mandateId };
 }
 
-/** Stops a scheduled (still pending) execution of this mandate: its txn ends JUSPAY_DECLINED. */
+/**
+ * Stops a scheduled (still pending) execution of this mandate: its txn ends
+ * JUSPAY_DECLINED. Answers and errors as Juspay's samples (README, Mandates).
+ */
 function cancelRecurring(ctx: SimContext, mandate: Mandate, fields: Fields): Record<string, unknown> {
   const orderId = fields.order_id;
-  if (!orderId) throw invalidRequest("INVALID_REQUEST", "Please send order_id");
+  if (!orderId) throw invalidRequest("bad_request", "Please send order_id");
   const order = findOrder(ctx, orderId);
-  const txn = order?.executesMandateId === mandate.mandateId ? order.txns.find((t) => t.settleTo !== undefined) : undefined;
-  if (!order || !txn) throw invalidRequest("INVALID_REQUEST", "No scheduled recurring transactions are found.");
+  // Not an execution of this mandate at all.
+  if (order?.executesMandateId !== mandate.mandateId) throw cancelNotAllowed("No active recurring transactions are scheduled.");
+  const txn = order.txns.find((t) => t.settleTo !== undefined);
+  // An execution of this mandate that is no longer waiting (done, or cancelled before).
+  if (!txn) throw cancelNotAllowed("No scheduled recurring transactions are found.");
   txn.settleTo = "JUSPAY_DECLINED";
   txn.settleAt = ctx.clock.now();
   syncOrder(ctx, order);
-  return { order_id: order.orderId, txn_uuid: txn.txnUuid, txn_status: txn.status, response_message: "Recurring transaction cancelled" };
+  return { order_id: order.orderId, txn_uuid: txn.txnUuid, txn_status: txn.status, response_message: "Transaction successfully terminated at Juspay end." };
 }
+
+const cancelNotAllowed = (message: string) => txnsStyleError("INVALID_REQUEST", "INVALID_REQUEST_ERROR", "Cancel action not allowed.", message);
 
 function pause(ctx: SimContext, mandate: Mandate, fields: Fields): Record<string, unknown> {
   if (mandate.status !== "ACTIVE") throw invalidRequest("INVALID_ACTION", "Mandate Not in Active State");

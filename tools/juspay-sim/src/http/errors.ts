@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+
 // Juspay's error bodies, in the shapes its API really returns (reference
 // §1.5). Handlers throw JuspayError; the server renders it.
 
@@ -47,6 +49,14 @@ export function orderNotFound(orderId: string): JuspayError {
     order_id: orderId,
     error_info: { user_message: "Order Not Found", developer_message: "Order Not Found", code: "RESOURCE_NOT_FOUND", category: "USER_ERROR" },
   });
+}
+
+/**
+ * The txns-style body Juspay's cancel_recurring_transaction samples show:
+ * `{session_id: "NOREQID-<32 hex>", user_message, code, type, message}`.
+ */
+export function txnsStyleError(code: string, type: string, userMessage: string, message: string, httpStatus = 400): JuspayError {
+  return new JuspayError(httpStatus, { session_id: `NOREQID-${randomBytes(16).toString("hex")}`, user_message: userMessage, code, type, message });
 }
 
 /** Refund API rejections (Juspay's refund-order reference): `{status_id: -1, status: "ERROR", error_code, error_message}`. */

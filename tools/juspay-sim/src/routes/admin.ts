@@ -94,6 +94,17 @@ export function adminRoutes(sim: Simulator): Route[] {
       return ok({ keyId });
     }),
 
+    // The /v4 routes' keys: the merchant's public key per JWT key id, and the simulator's own public key.
+    route("POST", "/jwe-keys", "jwe_keys", (req) => {
+      const { keyId, publicKeyPem, ...rest } = readObject(req);
+      noExtra(rest);
+      if (typeof keyId !== "string" || keyId === "") throw adminError(400, "keyId must be a non-empty string");
+      if (typeof publicKeyPem !== "string" || !isRsaPublicKey(publicKeyPem)) throw adminError(400, "publicKeyPem must be an RSA public key in PEM");
+      sim.registerJweKey(keyId, publicKeyPem);
+      return ok({ keyId, juspayPublicKeyPem: sim.jwePublicKeyPem });
+    }),
+    route("GET", "/jwe-keys", "jwe_public_key", () => ok({ juspayPublicKeyPem: sim.jwePublicKeyPem })),
+
     // Answers with the order as GET /orders/:order_id renders it; Juspay errors (unknown order, already paid) pass through.
     route("POST", "/orders/:orderId/pay", "order_pay", (req) => {
       const order = payOrder(sim.context, req.params.orderId!, parsePayment(readObject(req)));
