@@ -25,6 +25,14 @@ export interface SimulatorOptions {
   publicBaseUrl?: string;
   /** Client id put into SDK payloads (Juspay's payment_page_client_id). */
   clientId: string;
+  /** Refuse an API GET without Content-Type, as Juspay's Order Status pages mark it required (false: accept it, --lenient-get-content-type). */
+  requireGetContentType: boolean;
+  /**
+   * Answer GET /txns/v2/orders/:id with the order's status. Off by default:
+   * no public Juspay source has that path and Juspay answers an unknown path
+   * 404, as the simulator then does (--serve-execution-status-path).
+   */
+  serveExecutionStatusPath: boolean;
 }
 
 /** One webhook event, shaped like Juspay's body (reference §4.2). */

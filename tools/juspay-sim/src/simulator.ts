@@ -21,6 +21,8 @@ export const DEFAULT_OPTIONS: SimulatorOptions = {
   webhookHeaders: {},
   timeScale: 1,
   clientId: "sim_client",
+  requireGetContentType: true,
+  serveExecutionStatusPath: false,
 };
 
 export interface Simulator {
@@ -71,6 +73,10 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
     merchantId: options.merchantId,
     faults,
     onRequest: (route) => counters.countRequest(route.name),
+    onUnrouted: (method, path) => {
+      if (!path.startsWith("/__admin/")) counters.countUnrouted(method, path);
+    },
+    requireGetContentType: options.requireGetContentType,
   });
   const address = await server.listen(options.port, options.host);
   const url = `http://${address.host}:${address.port}`;
