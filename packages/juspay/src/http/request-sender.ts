@@ -153,7 +153,8 @@ export class RequestSender {
     const now = Date.now();
     const deadlineAt = deadlineOf(options, config.deadlineMs, now);
     const init = this.prepare(spec, options, ctx);
-    const deadline = AbortSignal.timeout(Math.max(1, deadlineAt - now));
+    // A caller's deadline may be fractional (a share of its own budget); AbortSignal.timeout takes whole milliseconds only.
+    const deadline = AbortSignal.timeout(Math.max(1, Math.ceil(deadlineAt - now)));
     const signals: Signals = { user: options.signal, deadline, call: options.signal ? AbortSignal.any([options.signal, deadline]) : deadline };
     // A slot for the whole call (retries included): a call refused here was never sent.
     const release = await this.limit.acquire(signals.call);
@@ -276,7 +277,7 @@ export class RequestSender {
     countAttempt: () => void,
   ): Promise<AttemptResult<T>> {
     const remainingMs = deadlineAt - Date.now();
-    const attemptMs = Math.max(1, Math.min(this.config.timeoutMs, remainingMs));
+    const attemptMs = Math.max(1, Math.ceil(Math.min(this.config.timeoutMs, remainingMs)));
     const attemptSignals: AttemptSignals = { ...signals, attempt: AbortSignal.any([signals.call, AbortSignal.timeout(attemptMs)]), cappedByDeadline: remainingMs <= this.config.timeoutMs };
     let exchange: Exchange;
     try {
