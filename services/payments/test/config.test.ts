@@ -21,7 +21,7 @@ describe("loadConfig", () => {
       host: "127.0.0.1",
       port: 50051,
       database: { kind: "pglite", dataDir: ".data/pglite" },
-      juspay: { baseUrl: "http://127.0.0.1:8090", apiKey: "sk_test_secret_value", merchantId: "acme", apiVersion: "2023-06-30", executionStatusPath: "/txns/v2/orders/{order_id}" },
+      juspay: { baseUrl: "http://127.0.0.1:8090", apiKey: "sk_test_secret_value", merchantId: "acme", apiVersion: "2023-06-30", executionStatusPath: "/orders/{order_id}" },
       shutdownGraceMs: 10_000,
       maxMessageBytes: 262_144,
     });

@@ -235,6 +235,8 @@ export class RequestSender {
       headers["x-routing-id"] = options.routingId;
     }
     let body: string | undefined;
+    // Juspay's Order Status pages list this Content-Type as required on the GET too (tools/juspay-sim README, issue 17).
+    if (spec.body === undefined) headers["content-type"] = "application/x-www-form-urlencoded";
     if (spec.body?.kind === "form") {
       headers["content-type"] = "application/x-www-form-urlencoded";
       body = encodeForm(spec.body.fields);
