@@ -9,7 +9,8 @@ import { orderRoutes } from "./routes/orders.js";
 import { sdkRoutes } from "./routes/sdk.js";
 import { txnRoutes } from "./routes/txns.js";
 import { Counters } from "./state/counters.js";
-import { emptyState, type SimState } from "./state/model.js";
+import { emptyState, type Order, type SimState } from "./state/model.js";
+import { orderRecord } from "./state/order-key.js";
 import { loadState, saveState } from "./state/persistence.js";
 import { WebhookSender } from "./webhooks/sender.js";
 
@@ -41,6 +42,8 @@ export interface Simulator {
   reset(): void;
   /** Registers a merchant RSA public key (PEM) under a merchantKeyId for signed SDK payloads. */
   registerMerchantKey(keyId: string, publicKeyPem: string): void;
+  /** The order with this id, in any letter case (state.orders is keyed case-insensitively), as last changed. */
+  order(orderId: string): Order | undefined;
   close(): Promise<void>;
 }
 
@@ -109,6 +112,9 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
       counters.reset();
       webhooks.clear();
       ctx.changed();
+    },
+    order(orderId) {
+      return orderRecord(state, orderId);
     },
     registerMerchantKey(keyId, publicKeyPem) {
       state.merchantKeys[keyId] = publicKeyPem;
