@@ -230,6 +230,17 @@ describe("ExecuteMandate refusals: no order row, no POST /txns", () => {
     }
     expect(await executionRow(stack, m.orderId)).toBeUndefined();
   });
+
+  it("refuses an order_id that differs from a used one only in letter case (one order at Juspay): ALREADY_EXISTS ID_ALREADY_USED, no row, no POST /txns", async () => {
+    await execute({ orderId: "mdeCase1", amountMinor: 1_000n });
+    for (const orderId of [m.orderId.toUpperCase(), "MDECASE1", "mdecase1"]) {
+      const txns = simRequests(stack, "txns");
+      const { detail } = await refusal(execute({ orderId, idempotencyKey: `exe-case-${orderId}`, amountMinor: 1_000n }), Code.AlreadyExists, ErrorReason.ID_ALREADY_USED, "order_id");
+      expect(detail.fieldViolations[0]?.description).toMatch(/differs only in letter case/);
+      expect(simRequests(stack, "txns")).toBe(txns);
+      expect(await orderRow(stack, orderId)).toBeUndefined();
+    }
+  });
 });
 
 describe("ExecuteMandate idempotency", () => {

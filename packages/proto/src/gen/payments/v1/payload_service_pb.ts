@@ -167,8 +167,10 @@ export type CreateProcessPayloadRequest = Message<"payments.v1.CreateProcessPayl
 
   /**
    * Order id chosen by the caller, also used at Juspay. Required. 1-20
-   * characters A-Z a-z 0-9 (Juspay treats it case-insensitively; avoid
-   * sequential numbers). See the RPC comment for reuse of an existing id.
+   * characters A-Z a-z 0-9 (avoid sequential numbers). See the RPC comment
+   * for reuse of an existing id. Juspay treats order ids case-insensitively:
+   * an id that differs from an existing order's only in letter case →
+   * ALREADY_EXISTS (ID_ALREADY_USED).
    *
    * @generated from field: string order_id = 2;
    */
