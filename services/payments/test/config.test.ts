@@ -115,6 +115,14 @@ describe("loadConfig", () => {
     expect(problems[0]).toMatch(/^JUSPAY_SIGNED_PAYLOAD_WINDOW_MS: /);
   });
 
+  it("reads how a second SESSION-flavour call for an order is answered (PAYLOAD_SESSION_*), with their defaults", () => {
+    expect(loadConfig(valid).payments.sessionReuse).toEqual({ reuse: true, minValidityMs: 300_000, fallback: "signature" });
+    const set = { PAYLOAD_SESSION_REUSE: "off", PAYLOAD_SESSION_REUSE_MIN_VALIDITY_MS: "60000", PAYLOAD_SESSION_FALLBACK: "refuse" };
+    expect(loadConfig({ ...valid, ...set }).payments.sessionReuse).toEqual({ reuse: false, minValidityMs: 60_000, fallback: "refuse" });
+    const problems = problemsOf({ ...valid, PAYLOAD_SESSION_REUSE: "yes", PAYLOAD_SESSION_REUSE_MIN_VALIDITY_MS: "-1", PAYLOAD_SESSION_FALLBACK: "retry" });
+    expect(problems.map((p) => p.split(":")[0]).sort()).toEqual(["PAYLOAD_SESSION_FALLBACK", "PAYLOAD_SESSION_REUSE", "PAYLOAD_SESSION_REUSE_MIN_VALIDITY_MS"]);
+  });
+
   it("enables INR alone unless ENABLED_CURRENCIES names ISO 4217 codes Juspay's amounts can carry", () => {
     expect(loadConfig(valid).payments.currencies).toEqual(["INR"]);
     expect(loadConfig({ ...valid, ENABLED_CURRENCIES: "INR, USD" }).payments.currencies).toEqual(["INR", "USD"]);

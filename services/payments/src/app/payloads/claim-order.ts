@@ -63,7 +63,7 @@ export async function claimOrder(ctx: AppContext, input: ProcessPayloadInput, si
 }
 
 /** An earlier payload may outlive this one (a longer window then): the later expiry is kept. */
-async function extendSignedPayloadExpiry(trx: Transaction<DatabaseSchema>, order: OrderRow, expiresAt: Date | null): Promise<void> {
+export async function extendSignedPayloadExpiry(trx: Transaction<DatabaseSchema>, order: OrderRow, expiresAt: Date | null): Promise<void> {
   if (expiresAt === null || (order.signed_payload_expires_at !== null && order.signed_payload_expires_at >= expiresAt)) return;
   await trx.updateTable("orders").set({ signed_payload_expires_at: expiresAt }).where("order_id", "=", order.order_id).execute();
 }

@@ -805,7 +805,11 @@ export const PayloadService: GenService<{
    * amount, currency, customer_id and mandate options match returns a fresh
    * payload for the same order (the customer retries after a failed attempt).
    * Differences → ALREADY_EXISTS (ID_ALREADY_USED); a terminal order →
-   * FAILED_PRECONDITION (ORDER_NOT_PAYABLE).
+   * FAILED_PRECONDITION (ORDER_NOT_PAYABLE). SESSION flavour: Juspay issues
+   * one Session API payload per order, so the one issued earlier is answered
+   * again while it is valid; once expired (or never received), the server's
+   * configured fallback applies: a SIGNATURE payload for the order (`flavour`
+   * says so) or ALREADY_EXISTS (ID_ALREADY_USED).
    *
    * @generated from rpc payments.v1.PayloadService.CreateProcessPayload
    */
