@@ -12,8 +12,15 @@ export const JUSPAY_SANDBOX_BASE_URL = "https://sandbox.juspay.in";
 export const JUSPAY_PRODUCTION_BASE_URL = "https://api.juspay.in";
 /** The `version` header sent unless configured (a date; the answer's shape follows it). */
 export const DEFAULT_JUSPAY_API_VERSION = "2023-06-30";
-/** Integration guide's "Get Mandate Execution Status" path; `{order_id}` is replaced (UNCONFIRMED: no public schema). */
-export const DEFAULT_EXECUTION_STATUS_PATH = "/txns/v2/orders/{order_id}";
+/**
+ * Where a mandate debit's status is read; `{order_id}` is replaced. Juspay
+ * documents it as plain Order Status (juspay.io/in/docs/ec-api/docs/mandates/mandate-order-status-api).
+ * An integration guide's `/txns/v2/orders/{order_id}` appears in no public
+ * Juspay source; it stays configurable (a 404 there falls back to Order Status).
+ */
+export const DEFAULT_EXECUTION_STATUS_PATH = "/orders/{order_id}";
+/** The Order Status path template: an execution-status path equal to it is Order Status itself. */
+export const ORDER_STATUS_PATH = "/orders/{order_id}";
 
 export interface JuspayClientConfig {
   /** JUSPAY_SANDBOX_BASE_URL, JUSPAY_PRODUCTION_BASE_URL or the simulator's URL. */

@@ -52,6 +52,8 @@ describe("wire format (local stub)", () => {
     await client.orders.status("o1", { fullGatewayResponse: true });
     expect(stub.requests[0]!.url).toBe("/orders/o1?options.add_full_gateway_response=true");
     expect(stub.requests[0]!.headers["version"]).toBe("2023-06-30");
+    // Juspay's Order Status pages mark Content-Type required on the GET too.
+    expect(stub.requests[0]!.headers["content-type"]).toBe("application/x-www-form-urlencoded");
 
     stub.reply = () => ({ body: { status: "NEW", order_id: "o2", sdk_payload: { requestId: "r", service: "in.juspay.hyperpay", payload: {} } } });
     await client.sessions.create({ orderId: "o2", amountMinor: 1_000, customerId: "c", paymentPageClientId: "pp", mandate: { createMandate: "OPTIONAL", maxAmountMinor: 100_000, startDate: new Date(1_700_000_000_000) } });

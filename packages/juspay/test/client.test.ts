@@ -215,16 +215,22 @@ describe("mandates", () => {
     const answer = await juspay.txns.executeMandate({ mandateId, orderId: execOrder, amountMinor: 1_000, customerId, notificationId: reference });
     expect(answer).toMatchObject({ orderId: execOrder, status: "PENDING_VBV" });
     expect(answer.txnId).toBe(`${SIM_MERCHANT_ID}-${execOrder}-1`);
+    // Juspay documents a debit's status as Order Status: the default reads GET /orders/:id and nothing else.
+    const before = (await sim.counters()).requests["order_status"] ?? 0;
     const pending = await juspay.txns.executionStatus(execOrder);
-    expect(pending.source).toBe("execution_status");
+    expect(pending.source).toBe("order_status");
     expect(pending.order).toMatchObject({ orderId: execOrder, status: "PENDING_VBV", phase: "pending" });
     expect(pending.order.txnDetail).toMatchObject({ txnObjectType: "EMANDATE_PAYMENT", sourceObject: "MANDATE" });
+    const counted = await sim.counters();
+    expect(counted.requests["order_status"]).toBe(before + 1);
+    expect(Object.keys(counted.unrouted).filter((k) => k.includes(execOrder))).toEqual([]);
     await sim.advance(3 * 60_000);
-    // The execution-status path answering 404 falls back to Order Status.
-    await sim.faults({ route: "execution_status", fault: { kind: "status", status: 404 } });
-    const charged = await juspay.txns.executionStatus(execOrder);
+    // The undocumented path, when configured, is answered 404 as Juspay answers a path it does not have: Order Status answers.
+    const guide = clientFor(sim.url, { executionStatusPath: "/txns/v2/orders/{order_id}" });
+    const charged = await guide.txns.executionStatus(execOrder);
     expect(charged.source).toBe("order_status");
     expect(charged.order).toMatchObject({ status: "CHARGED", amountMinor: 1_000 });
+    expect(Object.entries((await sim.counters()).unrouted).filter(([k]) => k.includes(execOrder))).toEqual([[`GET /txns/v2/orders/${execOrder}`, 1]]);
   });
 
   it("a second execution with the same order id is a duplicate, never a second debit", async () => {

@@ -205,6 +205,10 @@ function decodeFixture(file: string, body: unknown): { kind: Kind; value: unknow
       expect(s.orderId).toBe(o["order_id"]);
       expect(s.statusRaw).toBe(o["status"]);
       expect(s.sdkPayload).toEqual(o["sdk_payload"]); // handed to the app unchanged
+      // The v1 sample has no sdk_payload.expiry: the client auth token's expiry stands in (issue 17, point 11).
+      const sdk = o["sdk_payload"] as Obj;
+      const expiry = sdk["expiry"] ?? (sdk["payload"] as Obj)["clientAuthTokenExpiry"];
+      expect(s.sdkPayloadExpiry?.at).toEqual(new Date(String(expiry)));
       return { kind, value: s };
     }
     case "txn_answer": {

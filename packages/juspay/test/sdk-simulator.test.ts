@@ -25,7 +25,7 @@ async function post(path: string, body: unknown): Promise<{ status: number; body
 
 async function orderStatus(orderId: string): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const res = await fetch(`${sim.url}/orders/${orderId}`, {
-    headers: { authorization: `Basic ${Buffer.from(`${SIM_API_KEY}:`).toString("base64")}`, "x-merchantid": SIM_MERCHANT_ID, version: "2023-06-30" },
+    headers: { authorization: `Basic ${Buffer.from(`${SIM_API_KEY}:`).toString("base64")}`, "x-merchantid": SIM_MERCHANT_ID, version: "2023-06-30", "content-type": "application/x-www-form-urlencoded" },
   });
   expect(res.status).toBe(200);
   return res.json();

@@ -21,7 +21,7 @@ describe("loadConfig", () => {
       host: "127.0.0.1",
       port: 50051,
       database: { kind: "pglite", dataDir: ".data/pglite" },
-      juspay: { baseUrl: "http://127.0.0.1:8090", apiKey: "sk_test_secret_value", merchantId: "acme", apiVersion: "2023-06-30", executionStatusPath: "/txns/v2/orders/{order_id}" },
+      juspay: { baseUrl: "http://127.0.0.1:8090", apiKey: "sk_test_secret_value", merchantId: "acme", apiVersion: "2023-06-30", executionStatusPath: "/orders/{order_id}" },
       shutdownGraceMs: 10_000,
       maxMessageBytes: 262_144,
     });
@@ -113,6 +113,14 @@ describe("loadConfig", () => {
     const problems = problemsOf({ ...valid, JUSPAY_SIGNED_PAYLOAD_WINDOW_MS: "60000" });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^JUSPAY_SIGNED_PAYLOAD_WINDOW_MS: /);
+  });
+
+  it("reads how a second SESSION-flavour call for an order is answered (PAYLOAD_SESSION_*), with their defaults", () => {
+    expect(loadConfig(valid).payments.sessionReuse).toEqual({ reuse: true, minValidityMs: 300_000, fallback: "signature" });
+    const set = { PAYLOAD_SESSION_REUSE: "off", PAYLOAD_SESSION_REUSE_MIN_VALIDITY_MS: "60000", PAYLOAD_SESSION_FALLBACK: "refuse" };
+    expect(loadConfig({ ...valid, ...set }).payments.sessionReuse).toEqual({ reuse: false, minValidityMs: 60_000, fallback: "refuse" });
+    const problems = problemsOf({ ...valid, PAYLOAD_SESSION_REUSE: "yes", PAYLOAD_SESSION_REUSE_MIN_VALIDITY_MS: "-1", PAYLOAD_SESSION_FALLBACK: "retry" });
+    expect(problems.map((p) => p.split(":")[0]).sort()).toEqual(["PAYLOAD_SESSION_FALLBACK", "PAYLOAD_SESSION_REUSE", "PAYLOAD_SESSION_REUSE_MIN_VALIDITY_MS"]);
   });
 
   it("enables INR alone unless ENABLED_CURRENCIES names ISO 4217 codes Juspay's amounts can carry", () => {

@@ -79,4 +79,18 @@ describe("the idempotency cleanup job", () => {
     });
     expect(res.payloadJson).not.toBe("");
   });
+
+  it("deletes kept Session API payloads once expired (they hold a client auth token), and keeps valid ones", async () => {
+    for (const order_id of ["cleanupS1", "cleanupS2"]) {
+      await db().insertInto("orders").values({ order_id, amount_minor: 500n, currency: "INR", customer_id: "cust_1", status: "NEW", status_raw: "" }).execute();
+    }
+    const payload = (order_id: string, expiresIn: string) =>
+      sql`insert into session_payloads (order_id, payload_json, request_id, service, web_payment_url, juspay_order_id, expires_at)
+        values (${order_id}, '{}', 'r', 'in.juspay.hyperpay', '', 'ordeh_1', now() + ${expiresIn}::interval)`.execute(db());
+    await payload("cleanupS1", "-1 second");
+    await payload("cleanupS2", "10 minutes");
+    await runCleanup();
+    const left = await db().selectFrom("session_payloads").select("order_id").where("order_id", "in", ["cleanupS1", "cleanupS2"]).execute();
+    expect(left.map((r) => r.order_id)).toEqual(["cleanupS2"]);
+  });
 });

@@ -61,7 +61,7 @@ describe.each(["parts", "compact"] as const)("JUSPAY_AUTH=jwe, JUSPAY_JWE_WIRE_F
     expect(res.refund?.status).toBe(RefundStatus.PENDING);
     expect(requests("v4_refund_order")).toBe(1);
     expect(requests("refund_order")).toBe(0);
-    const refunds = stack.sim.state.orders[orderId]!.refunds;
+    const refunds = stack.sim.order(orderId)!.refunds;
     expect(refunds.map((r) => r.amountMinor)).toEqual([2_500]);
   });
 });

@@ -105,21 +105,21 @@ describe("ExecuteMandate", () => {
     expect(simRequests(stack, "txns")).toBe(txns + 1);
   });
 
-  it("GetMandateExecutionStatus falls back to Order Status when the execution-status path answers 404", async () => {
+  it("GetMandateExecutionStatus reads Order Status, as Juspay documents a debit's status, and never the undocumented /txns/v2 path", async () => {
     const res = await execute({ orderId: "mdeF1", amountMinor: 3_000n });
     expect(PENDING).toContain(res.order!.status);
-    stack.sim.faults.add({ route: "execution_status", fault: { kind: "status", status: 404 }, times: Infinity });
     for (const expected of [res.order!.status, OrderStatus.CHARGED]) {
       if (expected === OrderStatus.CHARGED) stack.sim.clock.advance(SETTLE_MS);
-      const before = { execution: simRequests(stack, "execution_status"), order: simRequests(stack, "order_status") };
+      const before = simRequests(stack, "order_status");
       const status = await stack.mandates.getMandateExecutionStatus({ orderId: "mdeF1" });
       expect(status.stale).toBe(false);
       expect(status.order).toMatchObject({ orderId: "mdeF1", status: expected, mandateId: m.mandateId });
       expect(status.execution).toMatchObject({ orderId: "mdeF1", mandateId: m.mandateId, notificationId: "" });
       expect(status.notification).toBeUndefined();
-      expect(simRequests(stack, "execution_status")).toBeGreaterThan(before.execution);
-      expect(simRequests(stack, "order_status")).toBeGreaterThan(before.order);
+      expect(simRequests(stack, "order_status")).toBeGreaterThan(before);
     }
+    // A path Juspay does not have is answered 404 (and recorded by the simulator): none was asked.
+    expect(Object.keys(stack.sim.counters.snapshot().unrouted)).toEqual([]);
   });
 
   it("a UPI debit of another amount than ₹10/20/30/40 ends failed (terminal), announced as ORDER_FAILED", async () => {
@@ -159,10 +159,7 @@ describe("ExecuteMandate", () => {
 
   it("GetMandateExecutionStatus with Juspay down answers our rows, stale", async () => {
     const res = await execute({ orderId: "mdeS1", amountMinor: 1_000n });
-    stack.sim.faults.add(
-      { route: "execution_status", fault: { kind: "status", status: 503 }, times: Infinity },
-      { route: "order_status", fault: { kind: "status", status: 503 }, times: Infinity },
-    );
+    stack.sim.faults.add({ route: "order_status", fault: { kind: "status", status: 503 }, times: Infinity });
     const status = await stack.mandates.getMandateExecutionStatus({ orderId: "mdeS1" });
     expect(status.stale).toBe(true);
     expect(status.staleReason).toBe(StaleReason.JUSPAY_UNAVAILABLE);
@@ -232,6 +229,17 @@ describe("ExecuteMandate refusals: no order row, no POST /txns", () => {
       expect(await orderRow(stack, orderId)).toMatchObject(owner);
     }
     expect(await executionRow(stack, m.orderId)).toBeUndefined();
+  });
+
+  it("refuses an order_id that differs from a used one only in letter case (one order at Juspay): ALREADY_EXISTS ID_ALREADY_USED, no row, no POST /txns", async () => {
+    await execute({ orderId: "mdeCase1", amountMinor: 1_000n });
+    for (const orderId of [m.orderId.toUpperCase(), "MDECASE1", "mdecase1"]) {
+      const txns = simRequests(stack, "txns");
+      const { detail } = await refusal(execute({ orderId, idempotencyKey: `exe-case-${orderId}`, amountMinor: 1_000n }), Code.AlreadyExists, ErrorReason.ID_ALREADY_USED, "order_id");
+      expect(detail.fieldViolations[0]?.description).toMatch(/differs only in letter case/);
+      expect(simRequests(stack, "txns")).toBe(txns);
+      expect(await orderRow(stack, orderId)).toBeUndefined();
+    }
   });
 });
 

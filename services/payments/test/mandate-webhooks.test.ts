@@ -227,7 +227,7 @@ async function prepare(file: string): Promise<Prepared> {
   return {
     ours: { orderId, mandateId: subject.mandateId },
     check: async () => {
-      const order = { ours: await orderStatus(stack, orderId), juspay: stack.sim.state.orders[orderId]?.status };
+      const order = { ours: await orderStatus(stack, orderId), juspay: stack.sim.order(orderId)?.status };
       const mandate = { ours: (await ourMandate(subject.mandateId))?.status, juspay: simMandate(subject.mandateId).status };
       expect({ order, mandate }, file).toEqual({ order: { ours: c.order, juspay: c.order }, mandate: { ours: c.mandate, juspay: c.mandate } });
     },
@@ -273,7 +273,7 @@ describe("Juspay's mandate and notification webhook samples", () => {
     expect(await orderStatus(stack, orderId)).toBe("PENDING_VBV");
 
     advanceClock(2 * 60_000 + 1_000);
-    expect(stack.sim.state.orders[orderId]?.status).toBe("CHARGED");
+    expect(stack.sim.order(orderId)?.status).toBe("CHARGED");
     const late = await waitForFinal(stack, await ingestFixture(file, { orderId, mandateId }));
     expect(late.state).toBe("PROCESSED");
     expect(await orderStatus(stack, orderId)).toBe("CHARGED");

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { Migrator } from "kysely/migration";
 import type { DatabaseSchema } from "../src/db/schema.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { migrateToLatest } from "../src/db/migrate.js";
@@ -72,6 +73,33 @@ describe("migrations", () => {
     const row = await db.selectFrom("orders").selectAll().where("order_id", "=", "ord123").executeTakeFirstOrThrow();
     // int8 comes back as bigint on both backends: money never becomes a float.
     expect(row.amount_minor).toBe(10_000n);
+  });
+
+  it("make order ids unique without regard to letter case, as Juspay sees them (issue 17): payment and debit orders alike", async () => {
+    const { test } = await migrated(serverUp ? serverUrl : undefined);
+    const db = test.database.db;
+    const { indexes } = await describeSchema(db);
+    expect(indexes.find((i) => i.name === "orders_order_id_lower_key")?.definition).toMatch(/^CREATE UNIQUE INDEX orders_order_id_lower_key ON public\.orders USING btree \(lower\(order_id\)\)$/);
+    const insert = (order_id: string, order_type: "PAYMENT" | "MANDATE_EXECUTION") =>
+      db.insertInto("orders").values({ order_id, amount_minor: 100n, currency: "INR", customer_id: "c1", status: "NEW", status_raw: "", order_type }).execute();
+    await insert("CaseOrd1", "PAYMENT");
+    await expect(insert("caseord1", "PAYMENT")).rejects.toThrow(/duplicate key|unique/);
+    await expect(insert("CASEORD1", "MANDATE_EXECUTION")).rejects.toThrow(/duplicate key|unique/);
+    await insert("CaseOrd2", "MANDATE_EXECUTION");
+    expect((await db.selectFrom("orders").select("order_id").orderBy("order_id").execute()).map((r) => r.order_id)).toEqual(["CaseOrd1", "CaseOrd2"]);
+  });
+
+  it("0009 refuses, naming them, order ids that already differ only in letter case", async () => {
+    const test = await openTestDatabase(undefined);
+    opened.push(test);
+    const db = test.database.db;
+    const upTo = (name: string) => new Migrator({ db, provider: { getMigrations: async () => migrations } }).migrateTo(name);
+    expect((await upTo("0007_payload_window_and_charge")).error).toBeUndefined();
+    for (const order_id of ["DupA1", "dupa1"]) {
+      await db.insertInto("orders").values({ order_id, amount_minor: 100n, currency: "INR", customer_id: "c1", status: "NEW", status_raw: "" }).execute();
+    }
+    const { error } = await upTo("0009_order_id_case_insensitive");
+    expect(String(error)).toMatch(/differ only in letter case .*: DupA1, dupa1\. Resolve them/);
   });
 
   it("keep the money constraints (criterion 25): unique order id, unique refund ids and caller keys, positive amounts", async () => {

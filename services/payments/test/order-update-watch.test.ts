@@ -31,7 +31,9 @@ describe("UpdateOrder", () => {
     const first = await stack.orders.updateOrder(request);
     expect(first.order?.amount?.amountMinor).toBe(1_500n);
     expect(first.order?.udfs?.udf1).toBe("gift");
-    const atJuspay = await fetch(`${stack.sim.url}/orders/upd1`, { headers: { authorization: `Basic ${Buffer.from(`${stack.sim.options.apiKey}:`).toString("base64")}` } });
+    const atJuspay = await fetch(`${stack.sim.url}/orders/upd1`, {
+      headers: { authorization: `Basic ${Buffer.from(`${stack.sim.options.apiKey}:`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
+    });
     expect(((await atJuspay.json()) as { amount: unknown }).amount).toBe(15);
     const updates = stack.sim.counters.snapshot().requests["update_order"];
     const again = await stack.orders.updateOrder(request);

@@ -27,6 +27,14 @@ export interface SimulatorOptions {
   clientId: string;
   /** The simulator's "Juspay" RSA private key (PEM) for the /v4 routes; unset = a fresh one per start. */
   jwePrivateKeyPem?: string;
+  /** Refuse an API GET without Content-Type, as Juspay's Order Status pages mark it required (false: accept it, --lenient-get-content-type). */
+  requireGetContentType: boolean;
+  /**
+   * Answer GET /txns/v2/orders/:id with the order's status. Off by default:
+   * no public Juspay source has that path and Juspay answers an unknown path
+   * 404, as the simulator then does (--serve-execution-status-path).
+   */
+  serveExecutionStatusPath: boolean;
 }
 
 /** One webhook event, shaped like Juspay's body (reference §4.2). */

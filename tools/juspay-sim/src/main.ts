@@ -23,6 +23,10 @@ Options:
   --webhook-header <n:v>     custom header sent with webhooks (repeatable)
   --time-scale <x>           simulated seconds per real second (default ${DEFAULT_OPTIONS.timeScale}; 3600 = a day in 24 s)
   --state-file <path>        JSON file the state is loaded from at start and saved to
+  --lenient-get-content-type accept API GETs without Content-Type (Juspay documents it as required)
+  --serve-execution-status-path
+                             answer GET /txns/v2/orders/:id with the order's status (default: 404, as
+                             Juspay answers a path it does not have)
   -h, --help                 show this help
 
 Admin API: http://<host>:<port>/__admin/ (see tools/juspay-sim/README.md).
@@ -49,6 +53,8 @@ function parseCli(argv: string[]): Partial<SimulatorOptions> | "help" {
         "webhook-header": { type: "string", multiple: true },
         "time-scale": { type: "string" },
         "state-file": { type: "string" },
+        "lenient-get-content-type": { type: "boolean" },
+        "serve-execution-status-path": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -86,6 +92,8 @@ function parseCli(argv: string[]): Partial<SimulatorOptions> | "help" {
     if (problem) problems.push(`--webhook-url: ${problem}`);
     else options.webhookUrl = v;
   });
+  if (values["lenient-get-content-type"]) options.requireGetContentType = false;
+  if (values["serve-execution-status-path"]) options.serveExecutionStatusPath = true;
   if (values["webhook-header"]) {
     options.webhookHeaders = {};
     for (const header of values["webhook-header"]) {
@@ -119,6 +127,8 @@ function banner(sim: Simulator): string {
     ["webhook headers", headerNames.length > 0 ? headerNames.map((n) => `${n}: ***`).join(", ") : "(none)"],
     ["time scale", `${o.timeScale} simulated s per real s`],
     ["state file", o.stateFile ?? "(none: state is kept in memory)"],
+    ["GET Content-Type", o.requireGetContentType ? "required (as Juspay documents)" : "optional (--lenient-get-content-type)"],
+    ["/txns/v2/orders/:id", o.serveExecutionStatusPath ? "served (--serve-execution-status-path)" : "404 (no public Juspay source has it)"],
   ]);
   const routes = table([["METHOD", "PATH", "NAME"], ...sim.routes.map((r) => [r.method, r.path, r.name])]);
   return `juspay-sim: Juspay API simulator\n\n${settings}\n\nRoutes:\n${routes}\n\njuspay-sim listening on ${sim.url}`;

@@ -11,7 +11,8 @@ import { txnRoutes } from "./routes/txns.js";
 import { v4Routes } from "./routes/v4.js";
 import { SimJwe } from "./http/jwe.js";
 import { Counters } from "./state/counters.js";
-import { emptyState, type SimState } from "./state/model.js";
+import { emptyState, type Order, type SimState } from "./state/model.js";
+import { orderRecord } from "./state/order-key.js";
 import { loadState, saveState } from "./state/persistence.js";
 import { WebhookSender } from "./webhooks/sender.js";
 
@@ -23,6 +24,8 @@ export const DEFAULT_OPTIONS: SimulatorOptions = {
   webhookHeaders: {},
   timeScale: 1,
   clientId: "sim_client",
+  requireGetContentType: true,
+  serveExecutionStatusPath: false,
 };
 
 export interface Simulator {
@@ -45,6 +48,8 @@ export interface Simulator {
   registerJweKey(keyId: string, publicKeyPem: string): void;
   /** The simulator's "Juspay" public key (PEM) for the /v4 routes: requests are encrypted to it, answers verified with it. */
   readonly jwePublicKeyPem: string;
+  /** The order with this id, in any letter case (state.orders is keyed case-insensitively), as last changed. */
+  order(orderId: string): Order | undefined;
   close(): Promise<void>;
 }
 
@@ -79,6 +84,10 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
     merchantId: options.merchantId,
     faults,
     onRequest: (route) => counters.countRequest(route.name),
+    onUnrouted: (method, path) => {
+      if (!path.startsWith("/__admin/")) counters.countUnrouted(method, path);
+    },
+    requireGetContentType: options.requireGetContentType,
   });
   const address = await server.listen(options.port, options.host);
   const url = `http://${address.host}:${address.port}`;
@@ -117,6 +126,9 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
     },
     registerJweKey(keyId, publicKeyPem) {
       jwe.registerMerchantKey(keyId, publicKeyPem);
+    },
+    order(orderId) {
+      return orderRecord(state, orderId);
     },
     registerMerchantKey(keyId, publicKeyPem) {
       state.merchantKeys[keyId] = publicKeyPem;

@@ -125,14 +125,19 @@ describe("clock and counters", () => {
     expect(await admin("POST", "/clock/advance", { ms: -5 })).toEqual({ status: 400, json: { error: "ms must be a number >= 0 (simulated milliseconds)" } });
   });
 
-  it("counts requests per route and unique_request_ids per order, and resets", async () => {
+  it("counts requests per route, unrouted requests and unique_request_ids per order, and resets", async () => {
     await probe();
     await probe();
+    expect((await fetch(`${sim.url}/txns/v2/orders/o1`)).status).toBe(404);
     sim.counters.noteRefundRequest("ord_1", "r1");
     sim.counters.noteRefundRequest("ord_1", "r2");
     sim.counters.noteRefundRequest("ord_1", "r1");
-    expect((await admin("GET", "/counters")).json).toEqual({ requests: { probe: 2 }, uniqueRequestIdsPerOrder: { ord_1: ["r1", "r2"] } });
-    expect((await admin("POST", "/counters/reset")).json).toEqual({ requests: {}, uniqueRequestIdsPerOrder: {} });
+    expect((await admin("GET", "/counters")).json).toEqual({
+      requests: { probe: 2 },
+      uniqueRequestIdsPerOrder: { ord_1: ["r1", "r2"] },
+      unrouted: { "GET /txns/v2/orders/o1": 1 },
+    });
+    expect((await admin("POST", "/counters/reset")).json).toEqual({ requests: {}, uniqueRequestIdsPerOrder: {}, unrouted: {} });
   });
 });
 

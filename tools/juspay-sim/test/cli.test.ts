@@ -134,7 +134,7 @@ describe("juspay-sim CLI", () => {
   it("--help prints usage and exits 0", async () => {
     const r = run(["--help"]);
     expect((await r.exited).code).toBe(0);
-    for (const flag of ["--port", "--host", "--api-key", "--merchant-id", "--client-id", "--webhook-url", "--webhook-username", "--webhook-password", "--webhook-header", "--time-scale", "--state-file", "--help"]) {
+    for (const flag of ["--port", "--host", "--api-key", "--merchant-id", "--client-id", "--webhook-url", "--webhook-username", "--webhook-password", "--webhook-header", "--time-scale", "--state-file", "--lenient-get-content-type", "--serve-execution-status-path", "--help"]) {
       expect(r.stdout()).toContain(flag);
     }
   });

@@ -198,14 +198,14 @@ describe("executions (POST /txns with mandate_id)", () => {
   const execute = (mandateId: string, amount: string, extra: Record<string, string> = {}) =>
     api.form("/txns", { mandate_id: mandateId, "order.order_id": orderId("exe"), "order.amount": amount, merchant_id: "sim_merchant", format: "json", ...extra });
 
-  it("debits an ACTIVE UPI mandate: PENDING_VBV, then CHARGED; status on /txns/v2/orders/:id", async () => {
+  it("debits an ACTIVE UPI mandate: PENDING_VBV, then CHARGED; status on Order Status (GET /orders/:id)", async () => {
     const { mandateId } = await activeMandate();
     const res = await execute(mandateId, "10.00");
     expect(res.status).toBe(200);
     expect(res.body.status).toBe("PENDING_VBV");
     expect(shapeProblems(fixture("mandates/execution/response.json"), res.body)).toEqual([]);
     api.sim.clock.advance(PENDING_TXN_SETTLE_MS);
-    const status = await api.get(`/txns/v2/orders/${res.body.order_id}`);
+    const status = await api.get(`/orders/${res.body.order_id}`);
     expect(status.body).toMatchObject({ status: "CHARGED", txn_detail: { txn_object_type: "EMANDATE_PAYMENT", source_object_id: mandateId } });
     const succeeded = events.filter((e) => e.name === "ORDER_SUCCEEDED" && e.content.order.order_id === res.body.order_id).at(-1)!;
     expect(shapeProblems(sample("mandates/webhook/txn/success.json"), succeeded.content, { skip: prefixed("order.", ORDER_SKIPS) })).toEqual([]);

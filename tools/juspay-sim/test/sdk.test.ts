@@ -52,7 +52,9 @@ async function sdk(path: "process" | "initiate", body: Record<string, unknown>) 
 }
 
 async function orderStatus(orderId: string) {
-  const res = await fetch(`${sim.url}/orders/${orderId}`, { headers: { authorization: `Basic ${Buffer.from("sim_test_api_key:").toString("base64")}` } });
+  const res = await fetch(`${sim.url}/orders/${orderId}`, {
+    headers: { authorization: `Basic ${Buffer.from("sim_test_api_key:").toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 

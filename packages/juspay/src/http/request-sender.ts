@@ -154,7 +154,7 @@ export class RequestSender {
     const now = Date.now();
     const deadlineAt = deadlineOf(options, config.deadlineMs, now);
     const init = await this.prepare(spec, options, ctx);
-    // Whole milliseconds: AbortSignal.timeout throws a RangeError on a fraction.
+    // A caller's deadline may be fractional (a share of its own budget); AbortSignal.timeout takes whole milliseconds only.
     const deadline = AbortSignal.timeout(Math.max(1, Math.ceil(deadlineAt - now)));
     const signals: Signals = { user: options.signal, deadline, call: options.signal ? AbortSignal.any([options.signal, deadline]) : deadline };
     // A slot for the whole call (retries included): a call refused here was never sent.
@@ -236,6 +236,8 @@ export class RequestSender {
       headers["x-routing-id"] = options.routingId;
     }
     let body: string | undefined;
+    // Juspay's Order Status pages list this Content-Type as required on the GET too (tools/juspay-sim README, issue 17).
+    if (spec.body === undefined) headers["content-type"] = "application/x-www-form-urlencoded";
     if (spec.body?.kind === "form") {
       headers["content-type"] = "application/x-www-form-urlencoded";
       body = encodeForm(spec.body.fields);

@@ -1,5 +1,6 @@
 import { OrderSchema, type JuspayOrder } from "../decode/schemas/order.js";
 import { TxnAnswerSchema, type JuspayTxnAnswer } from "../decode/schemas/txn.js";
+import { ORDER_STATUS_PATH } from "../config.js";
 import { JuspayNotFoundError } from "../errors.js";
 import { withExtra } from "../http/form.js";
 import type { CallOptions } from "../http/request-sender.js";
@@ -10,9 +11,10 @@ import { amountField, checkId, epochField, seg, type ExtraFields, type ResourceC
 // status. Execution creates a NEW order (order.order_id) debited against the
 // mandate: that order id is the idempotency handle (a repeat gets
 // DUPLICATE_ORDER_ID, never a second debit), sent unchanged on every attempt,
-// so it is retried. The status is a read (retried): the integration guide's
-// GET /txns/v2/orders/:id (path configurable), and Order Status when that
-// answers 404.
+// so it is retried. The status is a read (retried): Order Status, as Juspay
+// documents it (mandate-order-status-api); another path may be configured
+// (an integration guide's GET /txns/v2/orders/:id, in no public Juspay
+// source), with Order Status when that answers 404.
 
 export interface ExecuteMandateParams {
   mandateId: string;
@@ -33,7 +35,7 @@ export interface ExecuteMandateParams {
 }
 
 export interface ExecutionStatus {
-  /** Which call answered: the execution-status path, or Order Status after a 404. */
+  /** Which call answered: a configured execution-status path, or Order Status (the default, or after a 404 there). */
   source: "execution_status" | "order_status";
   order: JuspayOrder;
 }
@@ -66,10 +68,11 @@ export class TxnsResource {
     return this.ctx.sender.send({ operation: op, method: "POST", path: "/txns", body: { kind: "form", fields: all }, retry: "idempotent", schema: TxnAnswerSchema }, options);
   }
 
-  /** The execution order's status; falls back to Order Status when the execution-status path answers HTTP 404. */
+  /** The execution order's status: Order Status, or the configured path falling back to Order Status when it answers HTTP 404. */
   async executionStatus(orderId: string, options: CallOptions = {}): Promise<ExecutionStatus> {
     const op = "txns.execution_status";
     const id = checkId(op, "orderId", orderId);
+    if (this.ctx.executionStatusPath === ORDER_STATUS_PATH) return { source: "order_status", order: await this.orders.status(id, options) };
     const path = this.ctx.executionStatusPath.split("{order_id}").join(seg(op, "orderId", id));
     // Both requests share one deadline.
     options = this.ctx.sender.pinDeadline(options);

@@ -28,6 +28,8 @@ export interface SimFaultRule {
 export interface SimCounters {
   requests: Record<string, number>;
   uniqueRequestIdsPerOrder: Record<string, string[]>;
+  /** Requests no route took (answered 404), by "METHOD /path". */
+  unrouted: Record<string, number>;
 }
 
 export interface SimulatorProcess {

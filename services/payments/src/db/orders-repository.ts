@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from "kysely";
+import { sql, type Kysely, type Selectable, type Transaction } from "kysely";
 import type { DatabaseSchema, OrdersTable, RefundsTable } from "./schema.js";
 
 // Queries on orders and refunds shared by the use cases. Every value goes in
@@ -10,6 +10,16 @@ export type RefundRow = Selectable<RefundsTable>;
 
 export async function findOrder(db: Db, orderId: string): Promise<OrderRow | undefined> {
   return db.selectFrom("orders").selectAll().where("order_id", "=", orderId).executeTakeFirst();
+}
+
+/**
+ * The stored order id equal to `orderId` but for letter case (abc1 finds ABC1,
+ * and abc1 itself): Juspay sees both as one order, so migration 0009 keeps at
+ * most one. Undefined when no order has it in any case.
+ */
+export async function storedOrderIdIgnoringCase(db: Db, orderId: string): Promise<string | undefined> {
+  const row = await db.selectFrom("orders").select("order_id").where(sql<string>`lower(order_id)`, "=", sql<string>`lower(${orderId})`).executeTakeFirst();
+  return row?.order_id;
 }
 
 /** The order row, locked until the transaction ends: one writer per order at a time. */

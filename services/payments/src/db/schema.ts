@@ -240,6 +240,19 @@ export interface MandateExecutionsTable {
   created_at: ColumnType<Date, never, never>;
 }
 
+/** A Session API payload kept for reuse until it expires (migration 0010). Holds a client auth token: never logged. */
+export interface SessionPayloadsTable {
+  order_id: string;
+  /** The exact JSON handed to the app. */
+  payload_json: string;
+  request_id: string;
+  service: string;
+  web_payment_url: string;
+  juspay_order_id: string;
+  expires_at: Date;
+  created_at: ColumnType<Date, never, never>;
+}
+
 export interface DatabaseSchema {
   orders: OrdersTable;
   refunds: RefundsTable;
@@ -251,5 +264,6 @@ export interface DatabaseSchema {
   mandates: MandatesTable;
   mandate_notifications: MandateNotificationsTable;
   mandate_executions: MandateExecutionsTable;
+  session_payloads: SessionPayloadsTable;
 }
 

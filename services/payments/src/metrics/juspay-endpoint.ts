@@ -11,7 +11,7 @@ export type EndpointNamer = (method: string | undefined, url: string) => string;
 
 /**
  * Names requests under `baseUrl` (whose own path prefix is left out).
- * `extraPathTemplates` are configured paths such as the execution-status
+ * `extraPathTemplates` are configured paths such as an execution-status
  * path "/txns/v2/orders/{order_id}": their fixed words are kept too.
  */
 export function juspayEndpointNamer(baseUrl: string, extraPathTemplates: readonly string[] = []): EndpointNamer {

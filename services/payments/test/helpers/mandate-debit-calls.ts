@@ -116,7 +116,7 @@ export async function simMandateCommandUnannounced(stack: Stack, mandateId: stri
 
 /** The simulator's order of that id (undefined when Juspay never heard of it). */
 export function simOrder(stack: Stack, orderId: string) {
-  return stack.sim.state.orders[orderId];
+  return stack.sim.order(orderId);
 }
 
 export async function notificationRow(stack: Stack, notificationId: string) {

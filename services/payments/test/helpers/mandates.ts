@@ -53,6 +53,6 @@ export async function registerMandate(stack: Stack, options: RegisterMandateOpti
     mandate: options.mandate ?? monthlyMandate(),
   });
   const sdk = await sdkProcess(stack, payload.payloadJson, options.outcome, options.payment ?? { paymentMethodType: "UPI", vpa: "success@upi" });
-  const mandateId = stack.sim.state.orders[options.orderId]?.mandateId ?? "";
+  const mandateId = stack.sim.order(options.orderId)?.mandateId ?? "";
   return { orderId: options.orderId, customerId, mandateId, sdkStatus: sdk.status };
 }

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { createClient, type Client, type Transport } from "@connectrpc/connect";
 import { bearerTokenInterceptor } from "@payments/client";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import { startSimulator, type Simulator } from "@payments/juspay-sim";
+import { startSimulator, type Simulator, type SimulatorOptions } from "@payments/juspay-sim";
 import { MandateService } from "@payments/proto/payments/v1/mandate_service_pb";
 import { OrderService } from "@payments/proto/payments/v1/order_service_pb";
 import { PayloadService } from "@payments/proto/payments/v1/payload_service_pb";
@@ -72,6 +72,10 @@ export interface StackOptions {
   connections?: ConnectionLimits;
   /** JUSPAY_AUTH and its key variables, read as the service reads them (given the simulator, to register keys with it). */
   juspayAuthEnv?: (sim: Simulator) => Env;
+  /** Simulator options besides port and time scale (default: the simulator's, as Juspay documents). */
+  sim?: Partial<SimulatorOptions>;
+  /** JUSPAY_EXECUTION_STATUS_PATH (default: DEFAULT_EXECUTION_STATUS_PATH). */
+  executionStatusPath?: string;
 }
 
 /** Basic-auth pair between the simulator and the in-test bridge. */
@@ -124,7 +128,7 @@ export const DEFAULT_TEST_SETTINGS: PaymentsSettings = {
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const key = testSigningKey();
-  const sim = await startSimulator({ port: 0, timeScale: options.timeScale ?? 1e-6 });
+  const sim = await startSimulator({ ...options.sim, port: 0, timeScale: options.timeScale ?? 1e-6 });
   sim.registerMerchantKey(SIGNING_KEY_ID, key.publicKeyPem);
   const database = await openMigratedTestDatabase();
   // Every line the service and the bridge write is scanned (criterion 38): a violation fails the test that wrote it.
@@ -134,7 +138,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const logger = createLogger("info", sink);
   const auth = options.juspayAuthEnv ? readAuthOrThrow(options.juspayAuthEnv(sim)) : undefined;
   const config = {
-    juspay: { baseUrl: sim.url, apiKey: sim.options.apiKey, merchantId: sim.options.merchantId, apiVersion: "2023-06-30", executionStatusPath: DEFAULT_EXECUTION_STATUS_PATH, auth },
+    juspay: { baseUrl: sim.url, apiKey: sim.options.apiKey, merchantId: sim.options.merchantId, apiVersion: "2023-06-30", executionStatusPath: options.executionStatusPath ?? DEFAULT_EXECUTION_STATUS_PATH, auth },
     payments: { ...DEFAULT_TEST_SETTINGS, signingKeys: [{ keyId: SIGNING_KEY_ID, privateKeyPem: key.privateKeyPem }], ...options.settings },
     jobs: { enabled: options.jobs ?? true, pollIntervalMs: 50, concurrency: 10 },
   };

@@ -5,6 +5,7 @@ import { JuspayError, invalidRequest, missingParameter, orderNotFound } from "..
 import { parseAmount } from "../render/money.js";
 import { currentTxn, emitOrderEvent, emitTxnEvent } from "../render/order.js";
 import type { Order, OrderStatus, Outcome, PaymentMethodType, Txn } from "../state/model.js";
+import { orderKey, orderRecord } from "../state/order-key.js";
 import { mandateTerms } from "./mandate-rules.js";
 import { settleRefunds } from "./refunds.js";
 import {
@@ -87,9 +88,10 @@ export function createOrder(ctx: SimContext, fields: Fields, source: "api" | "se
   if (!orderId) throw missingParameter("order_id");
   if (!ORDER_ID.test(orderId)) throw invalidRequest("INVALID_INPUT", "order_id must be alphanumeric and less than 21 characters");
   const amountMinor = parseOrderAmount(fields["amount"]);
-  if (ctx.state.orders[orderId]) {
+  if (orderRecord(ctx.state, orderId)) {
     // Juspay documents one duplicate-order answer (POST /txns creating an
     // order, reference §1.5); POST /orders and /session answer with it too.
+    // An id differing only in letter case is the same order (state/order-key.ts).
     throw new JuspayError(400, { status_id: 40, status: "DUPLICATE_ORDER_ID", error_message: "Order already exists with the given order_id" });
   }
   const currency = (fields["currency"] ?? "INR").trim().toUpperCase() || "INR";
@@ -125,7 +127,7 @@ export function createOrder(ctx: SimContext, fields: Fields, source: "api" | "se
     mandateTerms(fields, amountMinor, now);
     order.mandateRequest = Object.fromEntries(mandateFields);
   }
-  ctx.state.orders[orderId] = order;
+  ctx.state.orders[orderKey(orderId)] = order;
   ctx.changed();
   return order;
 }
@@ -146,9 +148,9 @@ export function issueClientAuthToken(ctx: SimContext, order?: Order): { client_a
   return { client_auth_token: token, client_auth_token_expiry: isoTime(expiry) };
 }
 
-/** The order, with every transition that is due by the simulated clock applied first. */
+/** The order (in any letter case), with every transition that is due by the simulated clock applied first. */
 export function findOrder(ctx: SimContext, orderId: string): Order | undefined {
-  const order = ctx.state.orders[orderId];
+  const order = orderRecord(ctx.state, orderId);
   if (order) syncOrder(ctx, order);
   return order;
 }

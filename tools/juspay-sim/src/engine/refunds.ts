@@ -5,6 +5,7 @@ import { parseAmount } from "../render/money.js";
 import { emitOrderEvent } from "../render/order.js";
 import { amountRefundedMinor } from "../render/refund.js";
 import type { Order, Refund, RefundStatus } from "../state/model.js";
+import { orderKey, orderRecord } from "../state/order-key.js";
 import { DUPLICATE_REFUND_WINDOW_MS, REFUND_SETTLE_MS, REFUND_TO_GATEWAY_MS, sandboxRefundOutcome } from "./sandbox.js";
 
 // Refunds (reference §2.4 and Juspay's refund-order API reference): the
@@ -17,7 +18,7 @@ import { DUPLICATE_REFUND_WINDOW_MS, REFUND_SETTLE_MS, REFUND_TO_GATEWAY_MS, san
 const presetOutcomes = new WeakMap<object, Map<string, RefundStatus>>();
 
 function presetKey(orderId: string, uniqueRequestId: string): string {
-  return `${orderId}\u0000${uniqueRequestId}`;
+  return `${orderKey(orderId)}\u0000${uniqueRequestId}`;
 }
 
 /**
@@ -26,7 +27,7 @@ function presetKey(orderId: string, uniqueRequestId: string): string {
  * Returns false when the refund already reached its final status.
  */
 export function setRefundOutcome(ctx: SimContext, orderId: string, uniqueRequestId: string, outcome: Exclude<RefundStatus, "PENDING">): boolean {
-  const refund = ctx.state.orders[orderId]?.refunds.find((r) => r.uniqueRequestId === uniqueRequestId);
+  const refund = orderRecord(ctx.state, orderId)?.refunds.find((r) => r.uniqueRequestId === uniqueRequestId);
   if (!refund) {
     let presets = presetOutcomes.get(ctx.state);
     if (!presets) presetOutcomes.set(ctx.state, (presets = new Map()));
@@ -105,7 +106,7 @@ export function createRefund(ctx: SimContext, order: Order, fields: Fields): Ref
 /** Timers for the two moves; settleRefunds() is idempotent, so early reads and late timers agree. */
 export function scheduleRefund(ctx: SimContext, orderId: string, refund: Refund): void {
   const run = (): void => {
-    const order = ctx.state.orders[orderId];
+    const order = orderRecord(ctx.state, orderId);
     if (order) settleRefunds(ctx, order);
   };
   ctx.clock.at(refund.sendAt, run);
@@ -163,7 +164,7 @@ export function orderForRefund(ctx: SimContext, fields: Fields): Order {
   const orderId = fields["order_id"]?.trim();
   const txnId = fields["txn_id"]?.trim();
   if (orderId) {
-    const order = ctx.state.orders[orderId];
+    const order = orderRecord(ctx.state, orderId);
     if (!order) throw orderNotFound(orderId);
     return order;
   }

@@ -5,6 +5,7 @@ import { apiKeyAccepted } from "./auth.js";
 import { parseBody, type Fields } from "./body.js";
 import { JuspayError, accessDenied, invalidRequest } from "./errors.js";
 import type { Fault, FaultPlan } from "./faults.js";
+import { getContentTypeProblem } from "./get-content-type.js";
 
 // The HTTP front of the simulator: routing, auth, body parsing, Juspay error
 // rendering, request counting and fault injection. Handlers get a parsed
@@ -49,7 +50,11 @@ export interface HttpServerOptions {
   faults: FaultPlan;
   /** Called for every routed request, before faults and auth. */
   onRequest?: (route: Route, req: SimRequest) => void;
+  /** Called for every request no route took (answered 404). */
+  onUnrouted?: (method: string, path: string) => void;
   maxBodyBytes?: number;
+  /** Refuse an API (api_key) GET without a documented Content-Type (default true; see get-content-type.ts). */
+  requireGetContentType?: boolean;
 }
 
 export interface HttpServer {
@@ -112,6 +117,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       return;
     }
     if (!match) {
+      options.onUnrouted?.(method, url.pathname);
       send(res, 404, { status: "error", error_code: "not_found", error_message: `No route for ${method} ${url.pathname}` });
       return;
     }
@@ -134,6 +140,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     let headers: Record<string, string> = {};
     try {
       if (match.route.auth === "api_key" && !apiKeyAccepted(req.headers, options.apiKey, options.merchantId)) throw accessDenied();
+      if (match.route.auth === "api_key" && method === "GET" && options.requireGetContentType !== false) {
+        const problem = getContentTypeProblem(req.headers);
+        if (problem) throw problem;
+      }
       if (!admin) request.fields = parseBody(req.headers["content-type"], rawBody);
       const result = await match.route.handler(request);
       status = result.status ?? 200;

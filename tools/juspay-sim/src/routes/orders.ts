@@ -9,6 +9,7 @@ import { toDoubleString } from "../render/money.js";
 import { paymentPageUrl, renderOrder, renderOrderSummary } from "../render/order.js";
 import { renderRefundApi } from "../render/refund.js";
 import type { Order } from "../state/model.js";
+import { orderRecord } from "../state/order-key.js";
 
 // Juspay's order API (reference §2.1–2.5): create, session, status, update,
 // refunds. Form bodies everywhere except /session (JSON); all need the API key.
@@ -108,7 +109,7 @@ export function orderRoutes(ctx: SimContext): Route[] {
       auth: "api_key",
       handler: (req) => {
         const orderId = req.params["orderId"]!;
-        const order = ctx.state.orders[orderId];
+        const order = orderRecord(ctx.state, orderId);
         if (!order) {
           // Counted even so: the counter shows every id a client tried.
           const id = req.fields["unique_request_id"]?.trim();

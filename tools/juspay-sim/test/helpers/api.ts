@@ -40,7 +40,8 @@ export async function startApi(overrides: Partial<SimulatorOptions> = {}): Promi
     reply(await fetch(sim.url + path, { method, body, headers: { authorization: AUTH, ...headers } }));
   return {
     sim,
-    get: (path, headers = {}) => call("GET", path, undefined, headers),
+    // Juspay documents Content-Type as required on its GETs too (src/http/get-content-type.ts).
+    get: (path, headers = {}) => call("GET", path, undefined, { "content-type": "application/x-www-form-urlencoded", ...headers }),
     form: (path, fields, headers = {}) =>
       call("POST", path, new URLSearchParams(fields).toString(), { "content-type": "application/x-www-form-urlencoded", ...headers }),
     json: (path, body, headers = {}) => call("POST", path, JSON.stringify(body), { "content-type": "application/json", ...headers }),

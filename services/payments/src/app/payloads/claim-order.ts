@@ -1,12 +1,13 @@
 import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import type { Transaction } from "kysely";
-import { lockOrder, type OrderRow } from "../../db/orders-repository.js";
+import { lockOrder, storedOrderIdIgnoringCase, type OrderRow } from "../../db/orders-repository.js";
 import type { DatabaseSchema } from "../../db/schema.js";
 import { sameMandateOptions, storeMandateOptions } from "../../domain/mandate-options.js";
 import { isTerminalOrderStatus } from "../../domain/order-status.js";
 import type { AppContext } from "../context.js";
 import { AppError, type AppErrorOptions } from "../errors.js";
 import { claimKey, scopeOf, type KeyRef } from "../idempotency.js";
+import { orderIdDiffersOnlyInCase } from "../order-id-case.js";
 import { enqueueOrderSync } from "../orders/order-sync-job.js";
 import { orderFieldsOf, type ProcessPayloadInput } from "./process-payload-input.js";
 
@@ -41,12 +42,16 @@ export async function claimOrder(ctx: AppContext, input: ProcessPayloadInput, si
         mandate_options: input.mandate === null ? null : JSON.stringify(storeMandateOptions(input.mandate)),
         signed_payload_expires_at: signedPayloadExpiresAt,
       })
-      .onConflict((oc) => oc.column("order_id").doNothing())
+      // Any unique key: this spelling (the order is reused below) or another case of it (refused below).
+      .onConflict((oc) => oc.doNothing())
       .returningAll()
       .executeTakeFirst();
     // Locked: an UpdateOrder either committed before (and is checked here) or waits and sees the recorded expiry.
     const order = inserted ?? (await lockOrder(trx, input.orderId));
-    if (order === undefined) throw new AppError("aborted", ErrorReason.IDEMPOTENCY_KEY_IN_FLIGHT, "the order changed meanwhile: retry", { retryable: true });
+    if (order === undefined) {
+      if ((await storedOrderIdIgnoringCase(trx, input.orderId)) !== undefined) throw orderIdDiffersOnlyInCase(input.orderId);
+      throw new AppError("aborted", ErrorReason.IDEMPOTENCY_KEY_IN_FLIGHT, "the order changed meanwhile: retry", { retryable: true });
+    }
     if (inserted === undefined) {
       checkReusable(order, input);
       await extendSignedPayloadExpiry(trx, order, signedPayloadExpiresAt);
@@ -58,7 +63,7 @@ export async function claimOrder(ctx: AppContext, input: ProcessPayloadInput, si
 }
 
 /** An earlier payload may outlive this one (a longer window then): the later expiry is kept. */
-async function extendSignedPayloadExpiry(trx: Transaction<DatabaseSchema>, order: OrderRow, expiresAt: Date | null): Promise<void> {
+export async function extendSignedPayloadExpiry(trx: Transaction<DatabaseSchema>, order: OrderRow, expiresAt: Date | null): Promise<void> {
   if (expiresAt === null || (order.signed_payload_expires_at !== null && order.signed_payload_expires_at >= expiresAt)) return;
   await trx.updateTable("orders").set({ signed_payload_expires_at: expiresAt }).where("order_id", "=", order.order_id).execute();
 }

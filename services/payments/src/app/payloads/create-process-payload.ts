@@ -5,12 +5,12 @@ import type { AppContext } from "../context.js";
 import { fieldError } from "../errors.js";
 import { completeKey, releaseKey, type KeyRef } from "../idempotency.js";
 import type { CallBudget } from "../ports.js";
-import { buildSessionPayload } from "./build-session-payload.js";
 import { buildSignedPayload } from "./build-signed-payload.js";
 import { claimOrder } from "./claim-order.js";
 import { checkProcessPayloadInput, type ProcessPayloadInput } from "./process-payload-input.js";
 import type { ProcessPayloadEncoder, ProcessPayloadResult } from "./process-payload-result.js";
 import { requestFieldOf } from "./sdk-order.js";
+import { sessionPayloadForOrder } from "./session-payload-for-order.js";
 import { requireSigningKeys, signedPayloadExpiry } from "./signing.js";
 
 // CreateProcessPayload: check, claim the key and write the order (one
@@ -49,12 +49,12 @@ export async function createProcessPayload(ctx: AppContext, input: ProcessPayloa
   } else {
     await completeKey(ctx.db, claim.ref, response, input.orderId);
   }
-  ctx.logger.info({ orderId: input.orderId, flavour, created: claim.created }, "process payload issued");
+  ctx.logger.info({ orderId: input.orderId, flavour: result.flavour, requested: flavour, created: claim.created }, "process payload issued");
   return response;
 }
 
 function build(ctx: AppContext, flavour: "signature" | "session", order: OrderRow, budget: CallBudget, signedAt: Date): Promise<ProcessPayloadResult> {
-  return flavour === "signature" ? buildSignedPayload(ctx, order, signedAt) : buildSessionPayload(ctx, order, budget);
+  return flavour === "signature" ? buildSignedPayload(ctx, order, signedAt) : sessionPayloadForOrder(ctx, order, budget);
 }
 
 /**

@@ -541,7 +541,8 @@ export type ExecuteMandateRequest = Message<"payments.v1.ExecuteMandateRequest">
 
   /**
    * New order id for this debit, unique per debit. Required. 1-20 characters
-   * A-Z a-z 0-9. Already used → ALREADY_EXISTS (ID_ALREADY_USED).
+   * A-Z a-z 0-9. Already used, also in another letter case (Juspay treats
+   * order ids case-insensitively) → ALREADY_EXISTS (ID_ALREADY_USED).
    *
    * @generated from field: string order_id = 3;
    */

@@ -167,8 +167,10 @@ export type CreateProcessPayloadRequest = Message<"payments.v1.CreateProcessPayl
 
   /**
    * Order id chosen by the caller, also used at Juspay. Required. 1-20
-   * characters A-Z a-z 0-9 (Juspay treats it case-insensitively; avoid
-   * sequential numbers). See the RPC comment for reuse of an existing id.
+   * characters A-Z a-z 0-9 (avoid sequential numbers). See the RPC comment
+   * for reuse of an existing id. Juspay treats order ids case-insensitively:
+   * an id that differs from an existing order's only in letter case →
+   * ALREADY_EXISTS (ID_ALREADY_USED).
    *
    * @generated from field: string order_id = 2;
    */
@@ -803,7 +805,11 @@ export const PayloadService: GenService<{
    * amount, currency, customer_id and mandate options match returns a fresh
    * payload for the same order (the customer retries after a failed attempt).
    * Differences → ALREADY_EXISTS (ID_ALREADY_USED); a terminal order →
-   * FAILED_PRECONDITION (ORDER_NOT_PAYABLE).
+   * FAILED_PRECONDITION (ORDER_NOT_PAYABLE). SESSION flavour: Juspay issues
+   * one Session API payload per order, so the one issued earlier is answered
+   * again while it is valid; once expired (or never received), the server's
+   * configured fallback applies: a SIGNATURE payload for the order (`flavour`
+   * says so) or ALREADY_EXISTS (ID_ALREADY_USED).
    *
    * @generated from rpc payments.v1.PayloadService.CreateProcessPayload
    */

@@ -8,10 +8,10 @@ import { applyOrderStatus } from "../../orders/apply-order-status.js";
 import { logReadFailure, staleReasonOf, type RefreshedOrder } from "../../orders/refresh-order.js";
 import type { CallBudget } from "../../ports.js";
 
-// GetMandateExecutionStatus: the debit order read from Juspay's execution
-// status (JUSPAY_EXECUTION_STATUS_PATH, falling back to Order Status on 404,
-// in @payments/juspay) and applied like any order; our rows, marked stale,
-// when Juspay cannot answer in time.
+// GetMandateExecutionStatus: the debit order read from Juspay (Order Status,
+// or JUSPAY_EXECUTION_STATUS_PATH falling back to it on 404, in
+// @payments/juspay) and applied like any order; our rows, marked stale, when
+// Juspay cannot answer in time.
 
 export interface ExecutionStatusView extends RefreshedOrder {
   execution: ExecutionRow;

@@ -1,7 +1,7 @@
 import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import type { Transaction } from "kysely";
 import { lockMandate, lockNotification, type ExecutionRow, type MandateRow } from "../../../db/mandates-repository.js";
-import { findOrder, type OrderRow } from "../../../db/orders-repository.js";
+import { findOrder, storedOrderIdIgnoringCase, type OrderRow } from "../../../db/orders-repository.js";
 import type { DatabaseSchema } from "../../../db/schema.js";
 import { debitAmountViolation, executionTimeViolation } from "../../../domain/mandate-debit-rules.js";
 import { JOB_KINDS, type ExecutionSyncPayload } from "../../../jobs/kinds.js";
@@ -9,6 +9,7 @@ import { enqueue } from "../../../jobs/queue.js";
 import type { AppContext } from "../../context.js";
 import { AppError } from "../../errors.js";
 import { claimKey, linkKey, type KeyRef } from "../../idempotency.js";
+import { orderIdDiffersOnlyInCase } from "../../order-id-case.js";
 import { ruleViolated, stateInvalid } from "../mandate-errors.js";
 import { mandateNotFound } from "../refresh-mandate.js";
 
@@ -58,11 +59,9 @@ export async function prepareExecution(ctx: AppContext, trx: Transaction<Databas
     return { kind: "send", execution: existing, order };
   }
 
-  if ((await findOrder(trx, request.orderId)) !== undefined) {
-    throw new AppError("already_exists", ErrorReason.ID_ALREADY_USED, `order_id ${request.orderId} is already used`, {
-      violations: [{ field: "order_id", rule: "custom", description: "is already used by another order: use a new order_id for every debit" }],
-    });
-  }
+  const taken = await storedOrderIdIgnoringCase(trx, request.orderId);
+  if (taken !== undefined && taken !== request.orderId) throw orderIdDiffersOnlyInCase(request.orderId);
+  if (taken !== undefined) throw debitOrderIdUsed(request.orderId);
   const mandate = await lockMandate(trx, request.mandateId);
   if (mandate === undefined) throw mandateNotFound(request.mandateId);
   await checkTerms(trx, mandate, request);
@@ -79,8 +78,14 @@ export async function prepareExecution(ctx: AppContext, trx: Transaction<Databas
       order_type: "MANDATE_EXECUTION",
       mandate_id: mandate.mandate_id,
     })
+    // A concurrent debit (or payment) took the id, in this case or another, since the check above.
+    .onConflict((oc) => oc.doNothing())
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  if (order === undefined) {
+    const winner = await storedOrderIdIgnoringCase(trx, request.orderId);
+    throw winner !== undefined && winner !== request.orderId ? orderIdDiffersOnlyInCase(request.orderId) : debitOrderIdUsed(request.orderId);
+  }
   const execution = await trx
     .insertInto("mandate_executions")
     .values({
@@ -98,6 +103,12 @@ export async function prepareExecution(ctx: AppContext, trx: Transaction<Databas
   const payload: ExecutionSyncPayload = { orderId: order.order_id };
   await enqueue(trx, { kind: JOB_KINDS.executionSync, payload, uniqueKey: `${JOB_KINDS.executionSync}:${order.order_id}`, delayMs: ctx.settings.orderSyncDelayMs });
   return { kind: "send", execution, order };
+}
+
+function debitOrderIdUsed(orderId: string): AppError {
+  return new AppError("already_exists", ErrorReason.ID_ALREADY_USED, `order_id ${orderId} is already used`, {
+    violations: [{ field: "order_id", rule: "custom", description: "is already used by another order: use a new order_id for every debit" }],
+  });
 }
 
 async function checkTerms(trx: Transaction<DatabaseSchema>, mandate: MandateRow, request: ExecutionRequest): Promise<void> {
