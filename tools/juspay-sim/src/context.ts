@@ -27,6 +27,13 @@ export interface SimulatorOptions {
   clientId: string;
   /** The simulator's "Juspay" RSA private key (PEM) for the /v4 routes; unset = a fresh one per start. */
   jwePrivateKeyPem?: string;
+  /**
+   * The account has Juspay's "implicit customer creation" enabled: a mandate
+   * for an unknown customer_id creates that customer. Off (the default, the
+   * strict mode): such a mandate is refused, as "Prerequisite for creating a
+   * mandate is to have the customer already registered/created" says.
+   */
+  implicitCustomers: boolean;
 }
 
 /** One webhook event, shaped like Juspay's body (reference §4.2). */

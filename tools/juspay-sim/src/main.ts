@@ -23,6 +23,8 @@ Options:
   --webhook-header <n:v>     custom header sent with webhooks (repeatable)
   --time-scale <x>           simulated seconds per real second (default ${DEFAULT_OPTIONS.timeScale}; 3600 = a day in 24 s)
   --state-file <path>        JSON file the state is loaded from at start and saved to
+  --implicit-customers       a mandate for an unknown customer_id creates the customer (Juspay's
+                             "internal enablement"); default: refused, the customer must be created first
   -h, --help                 show this help
 
 Admin API: http://<host>:<port>/__admin/ (see tools/juspay-sim/README.md).
@@ -49,6 +51,7 @@ function parseCli(argv: string[]): Partial<SimulatorOptions> | "help" {
         "webhook-header": { type: "string", multiple: true },
         "time-scale": { type: "string" },
         "state-file": { type: "string" },
+        "implicit-customers": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -97,6 +100,7 @@ function parseCli(argv: string[]): Partial<SimulatorOptions> | "help" {
       else options.webhookHeaders[name] = value;
     }
   }
+  if (values["implicit-customers"]) options.implicitCustomers = true;
   if (problems.length > 0) throw new UsageError(problems.join("\n"));
   return options;
 }
@@ -119,6 +123,7 @@ function banner(sim: Simulator): string {
     ["webhook headers", headerNames.length > 0 ? headerNames.map((n) => `${n}: ***`).join(", ") : "(none)"],
     ["time scale", `${o.timeScale} simulated s per real s`],
     ["state file", o.stateFile ?? "(none: state is kept in memory)"],
+    ["customers", o.implicitCustomers ? "implicit (a mandate creates an unknown customer)" : "strict (a mandate needs a created customer)"],
   ]);
   const routes = table([["METHOD", "PATH", "NAME"], ...sim.routes.map((r) => [r.method, r.path, r.name])]);
   return `juspay-sim: Juspay API simulator\n\n${settings}\n\nRoutes:\n${routes}\n\njuspay-sim listening on ${sim.url}`;

@@ -23,6 +23,7 @@ export const DEFAULT_OPTIONS: SimulatorOptions = {
   webhookHeaders: {},
   timeScale: 1,
   clientId: "sim_client",
+  implicitCustomers: false,
 };
 
 export interface Simulator {
@@ -46,6 +47,11 @@ export interface Simulator {
   /** The simulator's "Juspay" public key (PEM) for the /v4 routes: requests are encrypted to it, answers verified with it. */
   readonly jwePublicKeyPem: string;
   close(): Promise<void>;
+}
+
+/** `x-routing-id` sent with a value (reference §1.3: the customer id, the same on every call for that customer). */
+function hasRoutingId(header: string | string[] | undefined): boolean {
+  return typeof header === "string" && header.trim() !== "";
 }
 
 /** Starts a simulator in-process (port 0 picks a free port). */
@@ -78,7 +84,11 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
     apiKey: options.apiKey,
     merchantId: options.merchantId,
     faults,
-    onRequest: (route) => counters.countRequest(route.name),
+    onRequest: (route, req) => {
+      counters.countRequest(route.name);
+      // Juspay's API routes only: the SDK side and admin routes are not calls a merchant server makes.
+      if (route.auth === "api_key" && !hasRoutingId(req.headers["x-routing-id"])) counters.countMissingRoutingId(route.name);
+    },
   });
   const address = await server.listen(options.port, options.host);
   const url = `http://${address.host}:${address.port}`;

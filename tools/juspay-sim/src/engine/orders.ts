@@ -5,6 +5,7 @@ import { JuspayError, invalidRequest, missingParameter, orderNotFound } from "..
 import { parseAmount } from "../render/money.js";
 import { currentTxn, emitOrderEvent, emitTxnEvent } from "../render/order.js";
 import type { Order, OrderStatus, Outcome, PaymentMethodType, Txn } from "../state/model.js";
+import { requireMandateCustomer } from "./mandate-customer.js";
 import { mandateTerms } from "./mandate-rules.js";
 import { settleRefunds } from "./refunds.js";
 import {
@@ -123,6 +124,7 @@ export function createOrder(ctx: SimContext, fields: Fields, source: "api" | "se
   if (mandateFields.length > 0) {
     // Bad registration parameters fail the order as Juspay would (400).
     mandateTerms(fields, amountMinor, now);
+    requireMandateCustomer(ctx, fields);
     order.mandateRequest = Object.fromEntries(mandateFields);
   }
   ctx.state.orders[orderId] = order;

@@ -1,13 +1,29 @@
-// What tests and operators want to count: requests per route, and the
-// distinct refund unique_request_ids each order has seen (a second id for the
-// same refund is exactly the double-refund bug the service must not have).
+// What tests and operators want to count: requests per route, the distinct
+// refund unique_request_ids each order has seen (a second id for the same
+// refund is exactly the double-refund bug the service must not have), and the
+// API requests that came without `x-routing-id` (Juspay: "crucial that you
+// use the same x-routing-id for all requests tied to the same customer"; it
+// does not refuse a call without one, so neither does the simulator: it
+// counts them, and a test asserts there are none).
+
+export interface CountersSnapshot {
+  requests: Record<string, number>;
+  uniqueRequestIdsPerOrder: Record<string, string[]>;
+  /** Juspay API requests (Basic-auth routes) without an `x-routing-id` header, per route. */
+  withoutRoutingId: Record<string, number>;
+}
 
 export class Counters {
   private readonly requests = new Map<string, number>();
   private readonly refundIds = new Map<string, Set<string>>();
+  private readonly missingRoutingIds = new Map<string, number>();
 
   countRequest(route: string): void {
     this.requests.set(route, (this.requests.get(route) ?? 0) + 1);
+  }
+
+  countMissingRoutingId(route: string): void {
+    this.missingRoutingIds.set(route, (this.missingRoutingIds.get(route) ?? 0) + 1);
   }
 
   noteRefundRequest(orderId: string, uniqueRequestId: string): void {
@@ -16,10 +32,11 @@ export class Counters {
     ids.add(uniqueRequestId);
   }
 
-  snapshot(): { requests: Record<string, number>; uniqueRequestIdsPerOrder: Record<string, string[]> } {
+  snapshot(): CountersSnapshot {
     return {
       requests: Object.fromEntries(this.requests),
       uniqueRequestIdsPerOrder: Object.fromEntries([...this.refundIds].map(([order, ids]) => [order, [...ids]])),
+      withoutRoutingId: Object.fromEntries(this.missingRoutingIds),
     };
   }
 
@@ -30,5 +47,6 @@ export class Counters {
   reset(): void {
     this.requests.clear();
     this.refundIds.clear();
+    this.missingRoutingIds.clear();
   }
 }
