@@ -77,6 +77,12 @@ export interface PaymentsSettings {
    * amount change until then.
    */
   signedPayloadWindowMs: number;
+  /**
+   * The Juspay account creates customers implicitly from an order's customer
+   * fields ("needs Juspay internal enablement"). False: the service creates
+   * the Juspay customer (Create Customer) before a customer's first mandate.
+   */
+  implicitCustomers: boolean;
 }
 
 /** Juspay's window for signed payloads is undocumented (reference §3.6): the 15 minutes of its other signed tokens, plus 1 minute of clock skew. */
@@ -279,6 +285,7 @@ function readPayments(read: EnvReader, mode: Config["mode"]): PaymentsSettings {
     idempotencyRetentionMs: read.integer("IDEMPOTENCY_RETENTION_MS", 24 * HOUR_MS, 60_000, 365 * 24 * HOUR_MS),
     idempotencyLockMs: read.integer("IDEMPOTENCY_LOCK_MS", 60_000, 1_000, HOUR_MS),
     signedPayloadWindowMs: read.integer("JUSPAY_SIGNED_PAYLOAD_WINDOW_MS", SIGNED_PAYLOAD_WINDOW_MS, MIN_SIGNED_PAYLOAD_WINDOW_MS, 24 * HOUR_MS),
+    implicitCustomers: read.oneOf("JUSPAY_IMPLICIT_CUSTOMERS", ["true", "false"] as const, "false") === "true",
   };
 }
 

@@ -240,6 +240,15 @@ export interface MandateExecutionsTable {
   created_at: ColumnType<Date, never, never>;
 }
 
+/** Customers Juspay holds (Create Customer answered), keyed by our customer id. */
+export interface JuspayCustomersTable {
+  /** Ours; Juspay's object_reference_id. */
+  customer_id: string;
+  /** Juspay's own id (cst_…). */
+  juspay_customer_id: string;
+  created_at: ColumnType<Date, never, never>;
+}
+
 export interface DatabaseSchema {
   orders: OrdersTable;
   refunds: RefundsTable;
@@ -251,5 +260,6 @@ export interface DatabaseSchema {
   mandates: MandatesTable;
   mandate_notifications: MandateNotificationsTable;
   mandate_executions: MandateExecutionsTable;
+  juspay_customers: JuspayCustomersTable;
 }
 

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { createClient, type Client, type Transport } from "@connectrpc/connect";
 import { bearerTokenInterceptor } from "@payments/client";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import { startSimulator, type Simulator } from "@payments/juspay-sim";
+import { startSimulator, type Simulator, type SimulatorOptions } from "@payments/juspay-sim";
 import { MandateService } from "@payments/proto/payments/v1/mandate_service_pb";
 import { OrderService } from "@payments/proto/payments/v1/order_service_pb";
 import { PayloadService } from "@payments/proto/payments/v1/payload_service_pb";
@@ -54,6 +54,8 @@ export interface StackOptions {
   jobs?: boolean;
   /** Simulated seconds per real second (default 1e-6: the simulated clock only moves when the test advances it). */
   timeScale?: number;
+  /** The simulator's other options (e.g. implicitCustomers; the default is Juspay's strict customers). */
+  simulator?: Partial<Pick<SimulatorOptions, "implicitCustomers">>;
   /** Wraps the service's Juspay client (given the simulator's URL), to misbehave in ways the simulator cannot. */
   wrapJuspay?: (real: JuspayApi) => JuspayApi;
   /** Run the webhook bridge (in this process, on its own port) and make the simulator deliver its webhooks to it, as `npm start` does. */
@@ -120,11 +122,12 @@ export const DEFAULT_TEST_SETTINGS: PaymentsSettings = {
   idempotencyRetentionMs: 86_400_000,
   idempotencyLockMs: 5_000,
   signedPayloadWindowMs: SIGNED_PAYLOAD_WINDOW_MS,
+  implicitCustomers: false,
 };
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const key = testSigningKey();
-  const sim = await startSimulator({ port: 0, timeScale: options.timeScale ?? 1e-6 });
+  const sim = await startSimulator({ ...options.simulator, port: 0, timeScale: options.timeScale ?? 1e-6 });
   sim.registerMerchantKey(SIGNING_KEY_ID, key.publicKeyPem);
   const database = await openMigratedTestDatabase();
   // Every line the service and the bridge write is scanned (criterion 38): a violation fails the test that wrote it.

@@ -6,6 +6,7 @@ import * as m0004 from "./0004_webhooks.js";
 import * as m0005 from "./0005_payment_events.js";
 import * as m0006 from "./0006_mandates.js";
 import * as m0007 from "./0007_payload_window_and_charge.js";
+import * as m0008 from "./0008_juspay_customers.js";
 
 // Every migration, in order. Static imports (not a directory scan) so the same
 // list works from TypeScript sources under tsx/vitest and from compiled dist/.
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   "0005_payment_events": m0005,
   "0006_mandates": m0006,
   "0007_payload_window_and_charge": m0007,
+  "0008_juspay_customers": m0008,
 };
