@@ -1,9 +1,14 @@
+import { generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { MandateCommandResult, type Mandate } from "@payments/proto/payments/v1/mandate_pb";
 import { MandateStatus, NotificationStatus, OrderStatus } from "@payments/proto/payments/v1/statuses_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JuspayApi } from "../src/app/ports.js";
 import { inr, notify, waitForProcessedWebhook, webhooksSettled } from "./helpers/mandate-debit-calls.js";
 import { registerMandate } from "./helpers/mandates.js";
+import { seedPaidOrder } from "./helpers/orders.js";
 import { eventually, startStack, type Stack } from "./helpers/stack.js";
 
 // Issue 17, point 7: Juspay says it is "crucial that you use the same
@@ -127,5 +132,40 @@ describe("x-routing-id", () => {
     expect(mine.slice(adoptedAt).every((c) => c.routingId === outsider)).toBe(true);
     expect(mine.some((c) => c.operation === "mandates.revoke" && c.routingId === outsider)).toBe(true);
     expect(stack.sim.counters.snapshot().withoutRoutingId).toEqual({});
+  });
+});
+
+describe("x-routing-id over Juspay's JWE /v4 routes (JUSPAY_AUTH=jwe)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "routing-jwe-"));
+  let jwe: Stack;
+  beforeAll(async () => {
+    jwe = await startStack({
+      jobs: false,
+      juspayAuthEnv: (sim) => {
+        const merchant = generateKeyPairSync("rsa", { modulusLength: 2048 });
+        const kid = "key_routing";
+        sim.registerJweKey(kid, merchant.publicKey.export({ type: "spki", format: "pem" }).toString());
+        const privateKeyFile = join(dir, "merchant.pem");
+        const juspayKeyFile = join(dir, "juspay.pem");
+        writeFileSync(privateKeyFile, merchant.privateKey.export({ type: "pkcs1", format: "pem" }));
+        writeFileSync(juspayKeyFile, sim.jwePublicKeyPem);
+        return { JUSPAY_AUTH: "jwe", JUSPAY_JWE_KEY_ID: kid, JUSPAY_JWE_PRIVATE_KEY_FILE: privateKeyFile, JUSPAY_JWE_JUSPAY_PUBLIC_KEY_FILE: juspayKeyFile };
+      },
+    });
+  });
+  afterAll(async () => {
+    await jwe?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("order status and refunds through /v4 carry the customer's id too", async () => {
+    await seedPaidOrder(jwe, { orderId: "rtgjwe1", amountMinor: 10_000n, customerId: "cust_routing_jwe" });
+    jwe.sim.counters.reset();
+    expect((await jwe.orders.getOrderStatus({ orderId: "rtgjwe1" })).order?.status).toBe(OrderStatus.CHARGED);
+    await jwe.orders.refundOrder({ idempotencyKey: "rtg-jwe-refund-1", orderId: "rtgjwe1", amount: inr(2_500n) });
+    const seen = jwe.sim.counters.snapshot();
+    expect(seen.requests["v4_order_status"]).toBeGreaterThan(0);
+    expect(seen.requests["v4_refund_order"]).toBeGreaterThan(0);
+    expect(seen.withoutRoutingId).toEqual({});
   });
 });

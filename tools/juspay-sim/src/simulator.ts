@@ -86,8 +86,8 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
     faults,
     onRequest: (route, req) => {
       counters.countRequest(route.name);
-      // Juspay's API routes only: the SDK side and admin routes are not calls a merchant server makes.
-      if (route.auth === "api_key" && !hasRoutingId(req.headers["x-routing-id"])) counters.countMissingRoutingId(route.name);
+      // Juspay's API routes only (Basic-auth ones and the signed /v4 ones): the SDK side is the app's, admin routes are never counted.
+      if (!route.path.startsWith("/sdk/") && !hasRoutingId(req.headers["x-routing-id"])) counters.countMissingRoutingId(route.name);
     },
   });
   const address = await server.listen(options.port, options.host);

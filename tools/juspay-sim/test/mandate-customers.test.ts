@@ -150,7 +150,7 @@ describe("implicit customers (Juspay's internal enablement)", () => {
 });
 
 describe("x-routing-id (issue 17, point 7)", () => {
-  it("counts Juspay API requests without x-routing-id per route; requests with one, the SDK side and admin routes are not counted", async () => {
+  it("counts Juspay API requests (Basic-auth and /v4) without x-routing-id per route; requests with one, the SDK side and admin routes are not counted", async () => {
     strict.sim.counters.reset();
     const reference = customer();
     await strict.form("/customers", { object_reference_id: reference, mobile_number: "9876543210" }, { "x-routing-id": reference });
@@ -159,8 +159,11 @@ describe("x-routing-id (issue 17, point 7)", () => {
     await strict.get(`/customers/${reference}/mandates`, { "x-routing-id": reference });
     await fetch(`${strict.sim.url}/sdk/initiate`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     await fetch(`${strict.sim.url}/__admin/health`);
-    expect(strict.sim.counters.snapshot().withoutRoutingId).toEqual({ get_customer: 2 });
+    // The signed /v4 routes are Juspay API calls too (refused here: not a JWE body, but counted all the same).
+    await fetch(`${strict.sim.url}/v4/order-status`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    await fetch(`${strict.sim.url}/v4/session`, { method: "POST", headers: { "content-type": "application/json", "x-routing-id": reference }, body: "{}" });
+    expect(strict.sim.counters.snapshot().withoutRoutingId).toEqual({ get_customer: 2, v4_order_status: 1 });
     const admin = (await (await fetch(`${strict.sim.url}/__admin/counters`)).json()) as { withoutRoutingId: unknown };
-    expect(admin.withoutRoutingId).toEqual({ get_customer: 2 });
+    expect(admin.withoutRoutingId).toEqual({ get_customer: 2, v4_order_status: 1 });
   });
 });
