@@ -9,7 +9,8 @@ import { JourneyError } from "./journey.js";
 // The mandate journey (UPI Autopay), after the payment journey in
 // `npm run demo` and in the journey test, against a running service and the
 // Juspay simulator: a StreamPaymentEvents consumer opens -> a process payload
-// with mandate options registers the mandate when the simulated SDK pays the
+// with mandate options (the service creates the customer at Juspay first, or
+// finds it) registers the mandate when the simulated SDK pays the
 // ₹1 registration by UPI -> GetMandateOrderStatus sees it ACTIVE -> a
 // pre-debit notification for ₹20 and the ₹20 debit linked to it -> the
 // simulator's clock moves 2 minutes -> the notification is SUCCESS and the
@@ -56,6 +57,21 @@ const INR = (amountMinor: bigint) => ({ amountMinor, currency: "INR" });
 const rupees = (minor: bigint) => `₹${minor / 100n}.${String(minor % 100n).padStart(2, "0")}`;
 /** A protobuf Timestamp's date (UTC), without a dependency on the protobuf runtime. */
 const day = (t: { seconds: bigint } | undefined) => (t === undefined ? "open" : new Date(Number(t.seconds) * 1000).toISOString().slice(0, 10));
+/** The demo customer's mobile number (Create Customer requires one). */
+const DEMO_PHONE = "9876543210";
+
+/** Create Customer and Get Customer calls the simulator has seen (its admin counters). */
+async function simCustomerCalls(simUrl: string): Promise<{ create: number; get: number }> {
+  const counters = (await (await fetch(`${simUrl}/__admin/counters`)).json()) as { requests?: Record<string, number> };
+  return { create: counters.requests?.["create_customer"] ?? 0, get: counters.requests?.["get_customer"] ?? 0 };
+}
+
+/** Whether the simulator holds a customer with this object_reference_id (its admin state). */
+async function simHoldsCustomer(simUrl: string, reference: string): Promise<boolean> {
+  const state = (await (await fetch(`${simUrl}/__admin/state`)).json()) as { customers?: Record<string, { objectReferenceId?: string }> };
+  return Object.values(state.customers ?? {}).some((c) => c.objectReferenceId === reference);
+}
+
 /** Juspay's simulator settles a debit 2 simulated minutes after it is requested, a notification after 60 s. */
 const SETTLE_MS = 2 * 60_000 + 1_000;
 
@@ -96,11 +112,14 @@ export async function runMandateJourney(options: MandateJourneyOptions): Promise
 
   async function walk(): Promise<MandateJourneyResult> {
     const maxAmount = 100_000n;
+    const customerCallsBefore = await simCustomerCalls(simUrl);
     const processed = await payments.payload.createProcessPayload({
       idempotencyKey: `${orderId}-register`,
       orderId,
       amount: INR(100n),
       customerId,
+      // A customer's first mandate creates the customer at Juspay, and Create Customer needs a mobile number.
+      customerPhone: DEMO_PHONE,
       description: "Demo subscription",
       flavour: ProcessPayloadFlavour.SESSION,
       mandate: {
@@ -114,6 +133,17 @@ export async function runMandateJourney(options: MandateJourneyOptions): Promise
     });
     check("register", processed.flavour === ProcessPayloadFlavour.SESSION, `payload flavour ${ProcessPayloadFlavour[processed.flavour]}`);
     say(`CreateProcessPayload with mandate options: registration order ${orderId} for ${rupees(100n)}, mandate up to ${rupees(maxAmount)} MONTHLY on the 5th (VARIABLE), Session API payload`);
+    const customerCalls = await simCustomerCalls(simUrl);
+    const created = customerCalls.create - customerCallsBefore.create;
+    const readBack = customerCalls.get - customerCallsBefore.get;
+    check("juspay customer", (await simHoldsCustomer(simUrl, customerId)) && created <= 1, `the simulator ${created > 1 ? `got ${created} Create Customer calls` : `holds no customer ${customerId}`}`);
+    say(
+      created === 0
+        ? `Juspay customer ${customerId}: already registered by an earlier run, no call`
+        : readBack > 0
+          ? `Juspay customer ${customerId}: Create Customer answered "already exists", read back with Get Customer`
+          : `Juspay customer ${customerId}: created before its first mandate (Create Customer, object_reference_id ${customerId})`,
+    );
 
     const sdk = await fetch(`${simUrl}/sdk/process`, {
       method: "POST",

@@ -181,6 +181,8 @@ describe("mandates", () => {
   beforeAll(async () => {
     customerId = `mc${oid("")}`;
     const orderId = oid("m");
+    // Juspay: "Prerequisite for creating a mandate is to have the customer already registered/created".
+    await juspay.customers.create({ objectReferenceId: customerId, mobileNumber: "9876543210" }, { routingId: customerId });
     await juspay.orders.create({
       orderId,
       amountMinor: 100,

@@ -73,7 +73,10 @@ async function paidOrder(amountMinor = 50_000): Promise<string> {
 
 async function activeMandate(): Promise<string> {
   const orderId = oid("m");
-  await juspay.orders.create({ orderId, amountMinor: 100, customerId: "fc1", mandate: { createMandate: "REQUIRED", maxAmountMinor: 5_000 } });
+  // A mandate's customer must exist at Juspay first.
+  const customerId = `fc${oid("")}`;
+  await juspay.customers.create({ objectReferenceId: customerId, mobileNumber: "9876543210" }, { routingId: customerId });
+  await juspay.orders.create({ orderId, amountMinor: 100, customerId, mandate: { createMandate: "REQUIRED", maxAmountMinor: 5_000 } });
   await sim.pay(orderId, { outcome: "success", payment_method_type: "UPI", vpa: "success@upi" });
   return (await juspay.orders.status(orderId)).mandate!.mandateId;
 }

@@ -46,11 +46,18 @@ describe("simulator /sdk/process", () => {
     expect(status.amount).toBe(100);
   });
 
-  it("registers a mandate from the signed orderDetails", async () => {
+  it("registers a mandate from the signed orderDetails (for a customer created first, as Juspay requires)", async () => {
+    const customerId = `cst_sdk_mandate${seq}`;
+    const created = await fetch(`${sim.url}/customers`, {
+      method: "POST",
+      headers: { authorization: `Basic ${Buffer.from(`${SIM_API_KEY}:`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded", "x-routing-id": customerId },
+      body: new URLSearchParams({ object_reference_id: customerId, mobile_number: "9876543210" }),
+    });
+    expect(created.status).toBe(200);
     const start = new Date();
     const built = await buildProcessPayload({
       ...common,
-      order: order({ amountMinor: 100 }),
+      order: order({ amountMinor: 100, customerId }),
       mandate: { createMandate: "REQUIRED", maxAmountMinor: 150000, amountRule: "VARIABLE", frequency: "MONTHLY", ruleType: "ON", ruleValue: 5, startDate: start, endDate: new Date(start.getTime() + 365 * 86_400_000), revokableByCustomer: true, blockFunds: false },
     });
     const res = await post("/sdk/process", { process_payload: built.payload, payment_method_type: "UPI", vpa: "success@upi" });

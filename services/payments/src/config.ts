@@ -94,6 +94,12 @@ export interface PaymentsSettings {
   signedPayloadWindowMs: number;
   /** Second SESSION-flavour calls for an order (SESSION_REUSE_DEFAULTS when unset). */
   sessionReuse?: SessionReuseSettings;
+  /**
+   * The Juspay account creates customers implicitly from an order's customer
+   * fields ("needs Juspay internal enablement"). False: the service creates
+   * the Juspay customer (Create Customer) before a customer's first mandate.
+   */
+  implicitCustomers: boolean;
 }
 
 /** Juspay's window for signed payloads is undocumented (reference §3.6): the 15 minutes of its other signed tokens, plus 1 minute of clock skew. */
@@ -301,6 +307,7 @@ function readPayments(read: EnvReader, mode: Config["mode"]): PaymentsSettings {
       minValidityMs: read.integer("PAYLOAD_SESSION_REUSE_MIN_VALIDITY_MS", SESSION_REUSE_DEFAULTS.minValidityMs, 0, HOUR_MS),
       fallback: read.oneOf("PAYLOAD_SESSION_FALLBACK", ["signature", "refuse"] as const, SESSION_REUSE_DEFAULTS.fallback),
     },
+    implicitCustomers: read.oneOf("JUSPAY_IMPLICIT_CUSTOMERS", ["true", "false"] as const, "false") === "true",
   };
 }
 

@@ -6,6 +6,7 @@ import { ensureIdempotencyCleanup } from "./app/idempotency-cleanup-job.js";
 import { ensureWebhookSweep } from "./app/webhooks/webhook-sweep-job.js";
 import { OrderChangeFeed } from "./app/orders/order-change-feed.js";
 import { SharedOrderRefreshes } from "./app/orders/shared-refreshes.js";
+import { SharedCustomerRegistrations } from "./app/customers/shared-customer-registrations.js";
 import type { JuspayApi } from "./app/ports.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/database.js";
@@ -88,6 +89,7 @@ export function createService(options: ServiceOptions): ServiceParts {
     orderChanges: changeFeed,
     eventSubjects: eventSubjectEncoder,
     orderRefreshes: new SharedOrderRefreshes(),
+    customerRegistrations: new SharedCustomerRegistrations(),
     wakeJobs: () => worker?.wake(),
   };
   if (config.jobs.enabled) {

@@ -123,6 +123,15 @@ describe("loadConfig", () => {
     expect(problems.map((p) => p.split(":")[0]).sort()).toEqual(["PAYLOAD_SESSION_FALLBACK", "PAYLOAD_SESSION_REUSE", "PAYLOAD_SESSION_REUSE_MIN_VALIDITY_MS"]);
   });
 
+  it("creates Juspay customers before their first mandate unless JUSPAY_IMPLICIT_CUSTOMERS=true says the account does it", () => {
+    expect(loadConfig(valid).payments.implicitCustomers).toBe(false);
+    expect(loadConfig({ ...valid, JUSPAY_IMPLICIT_CUSTOMERS: "true" }).payments.implicitCustomers).toBe(true);
+    expect(loadConfig({ ...valid, JUSPAY_IMPLICIT_CUSTOMERS: "false" }).payments.implicitCustomers).toBe(false);
+    const problems = problemsOf({ ...valid, JUSPAY_IMPLICIT_CUSTOMERS: "yes" });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^JUSPAY_IMPLICIT_CUSTOMERS: /);
+  });
+
   it("enables INR alone unless ENABLED_CURRENCIES names ISO 4217 codes Juspay's amounts can carry", () => {
     expect(loadConfig(valid).payments.currencies).toEqual(["INR"]);
     expect(loadConfig({ ...valid, ENABLED_CURRENCIES: "INR, USD" }).payments.currencies).toEqual(["INR", "USD"]);

@@ -237,8 +237,8 @@ describe("outbound Juspay calls", () => {
         database: database.database,
         logger: createLogger("silent"),
       });
-      await runWithRequestId("outbound-rid-1", () => service.app.juspay.orders.status("ordx1")).catch(() => undefined);
-      await service.app.juspay.orders.status("ordx2").catch(() => undefined);
+      await runWithRequestId("outbound-rid-1", () => service.app.juspay.orders.status("ordx1", { routingId: "cust_x1" })).catch(() => undefined);
+      await service.app.juspay.orders.status("ordx2", { routingId: "cust_x2" }).catch(() => undefined);
       expect(seen.length).toBe(2);
       // Ours, then the Juspay client's own per-call part (retries of one call repeat it; two calls differ).
       expect(seen[0]?.[REQUEST_ID_HEADER]).toMatch(/^outbound-rid-1:[0-9a-f]{8}$/);

@@ -120,7 +120,8 @@ describe("mandate options", () => {
   }
 
   it("accepts valid options: a MANDATE_REGISTRATION row, mandate terms signed, and the simulator takes them", async () => {
-    const res = await call({ mandate: monthly(), orderId: "mandok1" });
+    // A mandate's customer is created at Juspay first: an id of 8+ characters and a phone (Create Customer's rules).
+    const res = await call({ mandate: monthly(), orderId: "mandok1", customerId: "cust_rules", customerPhone: "9876543210" });
     const row = await stack.database.database.db.selectFrom("orders").select(["order_type", "mandate_options"]).where("order_id", "=", "mandok1").executeTakeFirstOrThrow();
     expect(row.order_type).toBe("MANDATE_REGISTRATION");
     expect(row.mandate_options).toMatchObject({ frequency: "MONTHLY", ruleValue: 5, maxAmountMinor: "500000" });
@@ -132,7 +133,7 @@ describe("mandate options", () => {
   });
 
   it("accepts ONETIME with funds blocked and no rule", async () => {
-    const res = await call({ mandate: monthly({ frequency: MandateFrequency.ONETIME, ruleType: MandateRuleType.UNSPECIFIED, ruleValue: 0, blockFunds: true, revokableByCustomer: false }) });
+    const res = await call({ mandate: monthly({ frequency: MandateFrequency.ONETIME, ruleType: MandateRuleType.UNSPECIFIED, ruleValue: 0, blockFunds: true, revokableByCustomer: false }), customerId: "cust_rules", customerPhone: "9876543210" });
     expect(res.orderId).not.toBe("");
   });
 });

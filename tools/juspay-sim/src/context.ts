@@ -35,6 +35,13 @@ export interface SimulatorOptions {
    * 404, as the simulator then does (--serve-execution-status-path).
    */
   serveExecutionStatusPath: boolean;
+  /**
+   * The account has Juspay's "implicit customer creation" enabled: a mandate
+   * for an unknown customer_id creates that customer. Off (the default, the
+   * strict mode): such a mandate is refused, as "Prerequisite for creating a
+   * mandate is to have the customer already registered/created" says.
+   */
+  implicitCustomers: boolean;
 }
 
 /** One webhook event, shaped like Juspay's body (reference §4.2). */

@@ -27,6 +27,8 @@ Options:
   --serve-execution-status-path
                              answer GET /txns/v2/orders/:id with the order's status (default: 404, as
                              Juspay answers a path it does not have)
+  --implicit-customers       a mandate for an unknown customer_id creates the customer (Juspay's
+                             "internal enablement"); default: refused, the customer must be created first
   -h, --help                 show this help
 
 Admin API: http://<host>:<port>/__admin/ (see tools/juspay-sim/README.md).
@@ -55,6 +57,7 @@ function parseCli(argv: string[]): Partial<SimulatorOptions> | "help" {
         "state-file": { type: "string" },
         "lenient-get-content-type": { type: "boolean" },
         "serve-execution-status-path": { type: "boolean" },
+        "implicit-customers": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -105,6 +108,7 @@ function parseCli(argv: string[]): Partial<SimulatorOptions> | "help" {
       else options.webhookHeaders[name] = value;
     }
   }
+  if (values["implicit-customers"]) options.implicitCustomers = true;
   if (problems.length > 0) throw new UsageError(problems.join("\n"));
   return options;
 }
@@ -129,6 +133,7 @@ function banner(sim: Simulator): string {
     ["state file", o.stateFile ?? "(none: state is kept in memory)"],
     ["GET Content-Type", o.requireGetContentType ? "required (as Juspay documents)" : "optional (--lenient-get-content-type)"],
     ["/txns/v2/orders/:id", o.serveExecutionStatusPath ? "served (--serve-execution-status-path)" : "404 (no public Juspay source has it)"],
+    ["customers", o.implicitCustomers ? "implicit (a mandate creates an unknown customer)" : "strict (a mandate needs a created customer)"],
   ]);
   const routes = table([["METHOD", "PATH", "NAME"], ...sim.routes.map((r) => [r.method, r.path, r.name])]);
   return `juspay-sim: Juspay API simulator\n\n${settings}\n\nRoutes:\n${routes}\n\njuspay-sim listening on ${sim.url}`;

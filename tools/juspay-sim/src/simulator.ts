@@ -26,6 +26,7 @@ export const DEFAULT_OPTIONS: SimulatorOptions = {
   clientId: "sim_client",
   requireGetContentType: true,
   serveExecutionStatusPath: false,
+  implicitCustomers: false,
 };
 
 export interface Simulator {
@@ -51,6 +52,11 @@ export interface Simulator {
   /** The order with this id, in any letter case (state.orders is keyed case-insensitively), as last changed. */
   order(orderId: string): Order | undefined;
   close(): Promise<void>;
+}
+
+/** `x-routing-id` sent with a value (reference §1.3: the customer id, the same on every call for that customer). */
+function hasRoutingId(header: string | string[] | undefined): boolean {
+  return typeof header === "string" && header.trim() !== "";
 }
 
 /** Starts a simulator in-process (port 0 picks a free port). */
@@ -83,7 +89,11 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
     apiKey: options.apiKey,
     merchantId: options.merchantId,
     faults,
-    onRequest: (route) => counters.countRequest(route.name),
+    onRequest: (route, req) => {
+      counters.countRequest(route.name);
+      // Juspay's API routes only (Basic-auth ones and the signed /v4 ones): the SDK side is the app's, admin routes are never counted.
+      if (!route.path.startsWith("/sdk/") && !hasRoutingId(req.headers["x-routing-id"])) counters.countMissingRoutingId(route.name);
+    },
     onUnrouted: (method, path) => {
       if (!path.startsWith("/__admin/")) counters.countUnrouted(method, path);
     },

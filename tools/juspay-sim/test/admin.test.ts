@@ -136,8 +136,9 @@ describe("clock and counters", () => {
       requests: { probe: 2 },
       uniqueRequestIdsPerOrder: { ord_1: ["r1", "r2"] },
       unrouted: { "GET /txns/v2/orders/o1": 1 },
+      withoutRoutingId: {},
     });
-    expect((await admin("POST", "/counters/reset")).json).toEqual({ requests: {}, uniqueRequestIdsPerOrder: {}, unrouted: {} });
+    expect((await admin("POST", "/counters/reset")).json).toEqual({ requests: {}, uniqueRequestIdsPerOrder: {}, unrouted: {}, withoutRoutingId: {} });
   });
 });
 

@@ -79,6 +79,7 @@ describe("juspay-sim CLI", () => {
     expect(out).toMatch(/webhook auth\s+hookuser \/ \*{8}/);
     expect(out).toMatch(/webhook headers\s+X-Env: \*\*\*, X-Token: \*\*\*/);
     expect(out).toMatch(/time scale\s+60 /);
+    expect(out).toMatch(/customers\s+strict \(a mandate needs a created customer\)/);
     expect(out).not.toMatch(/hunter2|tok-secret/);
     expect(out).toMatch(/METHOD\s+PATH\s+NAME/);
     expect(out).toMatch(/GET\s+\/__admin\/health\s+admin_health/);
@@ -92,6 +93,18 @@ describe("juspay-sim CLI", () => {
 
     expect(await stop(r)).toBe(0);
     expect(r.stdout()).toMatch(/SIGTERM, shutting down\njuspay-sim stopped\n$/);
+  });
+
+  it("--implicit-customers lets a mandate order create its unknown customer", async () => {
+    const r = await start(["--implicit-customers"]);
+    expect(r.stdout()).toMatch(/customers\s+implicit \(a mandate creates an unknown customer\)/);
+    const res = await fetch(`${r.url}/orders`, {
+      method: "POST",
+      headers: { authorization: `Basic ${Buffer.from("sim_test_api_key:").toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ order_id: "cliimplicit1", amount: "1.00", customer_id: "cust_cli_implicit", "options.create_mandate": "REQUIRED", "mandate.max_amount": "100.00", "mandate.frequency": "ASPRESENTED" }),
+    });
+    expect(res.status).toBe(200);
+    expect(await stop(r)).toBe(0);
   });
 
   it("saves the state file on SIGINT and loads it on the next start", async () => {

@@ -39,12 +39,40 @@ describe("POST /customers", () => {
     expect(res.body).toMatchObject({ status: "Invalid Request", error_code: code });
   });
 
-  it("rejects a second customer with the same object_reference_id", async () => {
+  it.each([
+    [{ object_reference_id: " ", mobile_number: "9988776655" }, "object_reference_id"],
+    [{ object_reference_id: "longenough1", mobile_number: "" }, "mobile_number"],
+  ])("rejects %o with Juspay's published empty-value answer", async (fields, field) => {
+    const res = await create(fields);
+    expect(res.status).toBe(400);
+    // https://juspay.io/sea/docs/express-checkout-sdk-global/android/integration-guide/2--create-customer-api
+    expect(res.body).toEqual({
+      error_message: `Wrong value in ${field}`,
+      status: "Invalid Request",
+      error_code: "Invalid Request",
+      error_info: {
+        user_message: "Invalid request params. Please verify your input.",
+        fields: [{ field_name: field, reason: "Invalid value." }],
+        developer_message: "Invalid request params",
+        code: "INVALID_INPUT",
+        category: "USER_ERROR",
+      },
+    });
+  });
+
+  it("rejects a second customer with the same object_reference_id with Juspay's published answer", async () => {
     const reference = ref();
     await create({ object_reference_id: reference, mobile_number: "1" });
     const again = await create({ object_reference_id: reference, mobile_number: "1" });
     expect(again.status).toBe(400);
-    expect(again.body.error_code).toBe("ALREADY_EXISTS");
+    // https://juspay.io/sea/docs/express-checkout-sdk-global/android/integration-guide/2--create-customer-api
+    expect(again.body).toEqual({
+      error_message: "Customer with given object reference id already exist for your account.",
+      status: "invalid_request_error",
+      error_code: "unique",
+      error_info: { user_message: "Already exists.", developer_message: "Customer account with given object reference already exists.", code: "ALREADY_EXISTS", category: "USER_ERROR" },
+    });
+    expect(Object.values(api.sim.state.customers).filter((c) => c.objectReferenceId === reference)).toHaveLength(1);
   });
 });
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { captureEvents, newOrder, orderId, pay, startApi, type Api, type Emitted, type Json } from "./helpers/api.js";
+import { MANDATE_CUSTOMER, captureEvents, ensureCustomer, newOrder, orderId, pay, startApi, type Api, type Emitted, type Json } from "./helpers/api.js";
 import { fixture, shapeProblems } from "./helpers/shape.js";
 
 // The Juspay samples not already compared in the per-area tests, and a guard:
@@ -27,6 +27,8 @@ let events: Emitted[];
 beforeAll(async () => {
   api = await startApi();
   events = captureEvents(api);
+  // A mandate needs its customer at Juspay first (strict mode).
+  await ensureCustomer(api, MANDATE_CUSTOMER);
 });
 afterAll(async () => {
   await api?.close();
@@ -43,7 +45,7 @@ async function mandateOrder(payment: Parameters<typeof pay>[2]) {
 
 describe("mandate samples", () => {
   it("mandate-order creation answers (card, NB, UPI)", async () => {
-    const created = await api.form("/orders", { order_id: orderId(), amount: "1.00", customer_id: "cust_1", ...MANDATE });
+    const created = await api.form("/orders", { order_id: orderId(), amount: "1.00", customer_id: MANDATE_CUSTOMER, ...MANDATE });
     for (const file of ["mandates/create-order/card.json", "mandates/create-order/nb.json", "mandates/create-order/upi.json"]) {
       expect(shapeProblems(fixture(file), created.body), file).toEqual([]);
     }
@@ -55,7 +57,7 @@ describe("mandate samples", () => {
     const id = await newOrder(api, "1.00", MANDATE);
     const txn = await api.form("/txns", { order_id: id, payment_method_type: "NB", payment_method: "NB_HDFC", should_create_mandate: "true", format: "json" });
     expect(shapeProblems(fixture("mandates/register/nb.json"), txn.body)).toEqual([]);
-    const list = await api.get(`/customers/cust_1/mandates`);
+    const list = await api.get(`/customers/${MANDATE_CUSTOMER}/mandates`);
     expect(shapeProblems(fixture("mandates/list-mandate/nb.json"), list.body, { skip: { "list[].payment_info.bank_details": "the payer's bank account details, which the simulator does not invent", "list[].payment_info.auth_type": "authentication type of the registration" } })).toEqual([]);
   });
 
@@ -63,7 +65,7 @@ describe("mandate samples", () => {
     const order = await mandateOrder({ paymentMethodType: "CARD", outcome: "success" });
     const revoked = await api.form(`/mandates/${order.mandate.mandate_id}`, { command: "revoke" });
     expect(shapeProblems(fixture("mandates/revoke/card.json"), revoked.body)).toEqual([]);
-    const list = await api.get(`/customers/cust_1/mandates`);
+    const list = await api.get(`/customers/${MANDATE_CUSTOMER}/mandates`);
     expect(shapeProblems(fixture("mandates/list-mandate/card.json"), list.body, { skip: { "list[].payment_info.card": "saved-card details of the payer", "list[].payment_info.auth_type": "authentication type of the registration" } })).toEqual([]);
   });
 
@@ -99,7 +101,7 @@ describe("mandate samples", () => {
 
   it("TPV mandate session and its order status", async () => {
     const id = orderId("tpv");
-    const session = await api.json("/session", { order_id: id, amount: "1.00", customer_id: "cust_1", customer_email: "a@b.in", customer_phone: "9999999999", return_url: "https://shop.example.com", payment_page_client_id: "sim_client", action: "paymentPage", order_type: "TPV_PAYMENT", options: { create_mandate: "REQUIRED" }, mandate: { max_amount: "1000.00" } });
+    const session = await api.json("/session", { order_id: id, amount: "1.00", customer_id: MANDATE_CUSTOMER, customer_email: "a@b.in", customer_phone: "9999999999", return_url: "https://shop.example.com", payment_page_client_id: "sim_client", action: "paymentPage", order_type: "TPV_PAYMENT", options: { create_mandate: "REQUIRED" }, mandate: { max_amount: "1000.00" } });
     expect(shapeProblems(fixture("mandates/mandates-tpv/response.json"), session.body, { skip: { "sdk_payload.payload.orderType": "TPV order type is stored but not echoed", "sdk_payload.payload.metadata.bankAccountDetails": "TPV bank accounts are not simulated", "payment_links.expiry": "null in the sample" } })).toEqual([]);
     pay(api, id, { paymentMethodType: "UPI", vpa: "success@upi" });
     const status = await api.get(`/orders/${id}`);

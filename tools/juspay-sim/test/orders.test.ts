@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LATE_SUCCESS_AFTER_MS, MAX_TXNS_PER_ORDER, PENDING_TXN_SETTLE_MS, REFUND_SETTLE_MS } from "../src/engine/sandbox.js";
 import { JuspayError } from "../src/http/errors.js";
-import { API_KEY, basic, captureEvents, chargedOrder, newOrder, orderId, pay, startApi, type Api, type Emitted } from "./helpers/api.js";
+import { API_KEY, MANDATE_CUSTOMER, basic, captureEvents, chargedOrder, ensureCustomer, newOrder, orderId, pay, startApi, type Api, type Emitted } from "./helpers/api.js";
 import { fixture, shapeProblems } from "./helpers/shape.js";
 
 let api: Api;
@@ -57,9 +57,11 @@ describe("POST /orders", () => {
 
   it("keeps metadata, addresses and mandate fields", async () => {
     const id = orderId();
+    await ensureCustomer(api, MANDATE_CUSTOMER);
     await api.form("/orders", {
       order_id: id,
       amount: "10",
+      customer_id: MANDATE_CUSTOMER,
       "metadata.webhook_url": "https://hooks.example/j",
       "metadata.JUSPAY:gateway_reference_id": "ref1",
       billing_address_city: "Pune",

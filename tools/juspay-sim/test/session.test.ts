@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { orderId, startApi, type Api } from "./helpers/api.js";
+import { ensureCustomer, orderId, startApi, type Api } from "./helpers/api.js";
 import { fixture, shapeProblems } from "./helpers/shape.js";
 
 let api: Api;
@@ -66,6 +66,7 @@ describe("POST /session", () => {
     // Juspay requires a mandate to start today (the v2 sample's dates are from 2022).
     const start = String(Math.floor(api.sim.clock.now() / 1000));
     const end = String(Number(start) + 1_814_400);
+    await ensureCustomer(api, "yourUniqueCustId");
     const res = await api.json("/session", {
       order_id: id,
       amount: "10.00",

@@ -4,6 +4,7 @@ import type { PaymentsSettings } from "../config.js";
 import type { DatabaseSchema } from "../db/schema.js";
 import type { Logger } from "../logger.js";
 import type { AlertCounters } from "./alert-counters.js";
+import type { SharedCustomerRegistrations } from "./customers/shared-customer-registrations.js";
 import type { EventSubjectEncoder } from "./events/payment-events.js";
 import type { SharedOrderRefreshes } from "./orders/shared-refreshes.js";
 import type { JuspayApi } from "./ports.js";
@@ -30,6 +31,8 @@ export interface AppContext {
   eventSubjects: EventSubjectEncoder;
   /** GetOrderStatus refreshes under way in this process, one per order, joined by concurrent calls. */
   orderRefreshes: SharedOrderRefreshes;
+  /** Create Customer calls under way in this process, one per customer, joined by concurrent first registrations. */
+  customerRegistrations: SharedCustomerRegistrations;
   /** Asks the local job worker to look for due jobs now (after an enqueue). */
   wakeJobs(): void;
 }

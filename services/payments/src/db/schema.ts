@@ -250,6 +250,12 @@ export interface SessionPayloadsTable {
   web_payment_url: string;
   juspay_order_id: string;
   expires_at: Date;
+/** Customers Juspay holds (Create Customer answered), keyed by our customer id. */
+export interface JuspayCustomersTable {
+  /** Ours; Juspay's object_reference_id. */
+  customer_id: string;
+  /** Juspay's own id (cst_…). */
+  juspay_customer_id: string;
   created_at: ColumnType<Date, never, never>;
 }
 
@@ -265,5 +271,6 @@ export interface DatabaseSchema {
   mandate_notifications: MandateNotificationsTable;
   mandate_executions: MandateExecutionsTable;
   session_payloads: SessionPayloadsTable;
+  juspay_customers: JuspayCustomersTable;
 }
 

@@ -39,6 +39,7 @@ beforeAll(async () => {
         idempotencyRetentionMs: 86_400_000,
         idempotencyLockMs: 60_000,
         signedPayloadWindowMs: 16 * 60_000,
+        implicitCustomers: false,
       },
       jobs: { enabled: false, pollIntervalMs: 1_000, concurrency: 1 },
     },

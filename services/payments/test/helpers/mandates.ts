@@ -8,6 +8,9 @@ import type { Stack } from "./stack.js";
 // registration order (UPI by default, so the simulator's UPI debit rules
 // apply: debits of ₹10, 20, 30 or 40 succeed).
 
+/** The mobile number mandate registrations send (Create Customer requires one). */
+export const MANDATE_CUSTOMER_PHONE = "9876543210";
+
 export type MandateOptionsInit = Exclude<MessageInitShape<typeof MandateOptionsSchema>, { $typeName: string }>;
 
 /** VARIABLE, MONTHLY on the 5th, up to ₹5,000. */
@@ -25,6 +28,7 @@ export function monthlyMandate(over: Partial<MandateOptionsInit> = {}): MandateO
 
 export interface RegisterMandateOptions {
   orderId: string;
+  /** At least 8 characters (Juspay's object_reference_id); default "cust_mandate". */
   customerId?: string;
   /** The registration payment (default ₹1). */
   amountMinor?: bigint;
@@ -44,12 +48,14 @@ export interface RegisteredMandate {
 }
 
 export async function registerMandate(stack: Stack, options: RegisterMandateOptions): Promise<RegisteredMandate> {
-  const customerId = options.customerId ?? "cust_m";
+  const customerId = options.customerId ?? "cust_mandate";
   const payload = await stack.payloads.createProcessPayload({
     idempotencyKey: `register-${options.orderId}`,
     orderId: options.orderId,
     amount: { amountMinor: options.amountMinor ?? 100n, currency: "INR" },
     customerId,
+    // The Juspay customer is created before its first mandate, and Create Customer needs a mobile number.
+    customerPhone: MANDATE_CUSTOMER_PHONE,
     mandate: options.mandate ?? monthlyMandate(),
   });
   const sdk = await sdkProcess(stack, payload.payloadJson, options.outcome, options.payment ?? { paymentMethodType: "UPI", vpa: "success@upi" });

@@ -72,7 +72,7 @@ export interface StackOptions {
   connections?: ConnectionLimits;
   /** JUSPAY_AUTH and its key variables, read as the service reads them (given the simulator, to register keys with it). */
   juspayAuthEnv?: (sim: Simulator) => Env;
-  /** Simulator options besides port and time scale (default: the simulator's, as Juspay documents). */
+  /** Simulator options besides port and time scale (default: the simulator's, as Juspay documents: e.g. strict customers). */
   sim?: Partial<SimulatorOptions>;
   /** JUSPAY_EXECUTION_STATUS_PATH (default: DEFAULT_EXECUTION_STATUS_PATH). */
   executionStatusPath?: string;
@@ -124,6 +124,7 @@ export const DEFAULT_TEST_SETTINGS: PaymentsSettings = {
   idempotencyRetentionMs: 86_400_000,
   idempotencyLockMs: 5_000,
   signedPayloadWindowMs: SIGNED_PAYLOAD_WINDOW_MS,
+  implicitCustomers: false,
 };
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {

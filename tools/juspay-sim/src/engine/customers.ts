@@ -1,7 +1,7 @@
 import type { SimContext } from "../context.js";
 import { newId } from "../context.js";
 import type { Fields } from "../http/body.js";
-import { invalidRequest, missingParameter, notFound } from "../http/errors.js";
+import { customerAlreadyExists, customerFieldInvalid, invalidRequest, missingParameter, notFound } from "../http/errors.js";
 import type { Customer } from "../state/model.js";
 
 // Customers (reference §2.6): created with the merchant's object_reference_id
@@ -27,13 +27,19 @@ function applyContact(customer: Customer, fields: Fields): void {
 }
 
 export function createCustomer(ctx: SimContext, fields: Fields): Customer {
-  const reference = fields["object_reference_id"]?.trim();
-  if (!reference) throw missingParameter("object_reference_id");
+  // Absent: our MISSING_MANDATORY_PARAMETER; sent empty: Juspay's published "Wrong value in …".
+  if (fields["object_reference_id"] === undefined) throw missingParameter("object_reference_id");
+  const reference = fields["object_reference_id"].trim();
+  if (reference === "") throw customerFieldInvalid("object_reference_id");
   if (reference.length < 8) throw invalidRequest("INVALID_INPUT", "object_reference_id must be at least 8 characters");
-  if (!fields["mobile_number"]?.trim()) throw missingParameter("mobile_number");
-  if (Object.values(ctx.state.customers).some((c) => c.objectReferenceId === reference)) {
-    throw invalidRequest("ALREADY_EXISTS", "Customer with the given object_reference_id already exists");
-  }
+  if (fields["mobile_number"] === undefined) throw missingParameter("mobile_number");
+  if (fields["mobile_number"].trim() === "") throw customerFieldInvalid("mobile_number");
+  if (Object.values(ctx.state.customers).some((c) => c.objectReferenceId === reference)) throw customerAlreadyExists();
+  return addCustomer(ctx, reference, fields);
+}
+
+/** Stores a new customer (Create Customer, or Juspay's implicit creation from an order's customer fields). */
+export function addCustomer(ctx: SimContext, reference: string, fields: Fields): Customer {
   const now = ctx.clock.now();
   const customer: Customer = {
     id: customerId(),

@@ -6,6 +6,7 @@ import { parseAmount } from "../render/money.js";
 import { currentTxn, emitOrderEvent, emitTxnEvent } from "../render/order.js";
 import type { Order, OrderStatus, Outcome, PaymentMethodType, Txn } from "../state/model.js";
 import { orderKey, orderRecord } from "../state/order-key.js";
+import { requireMandateCustomer } from "./mandate-customer.js";
 import { mandateTerms } from "./mandate-rules.js";
 import { settleRefunds } from "./refunds.js";
 import {
@@ -125,6 +126,7 @@ export function createOrder(ctx: SimContext, fields: Fields, source: "api" | "se
   if (mandateFields.length > 0) {
     // Bad registration parameters fail the order as Juspay would (400).
     mandateTerms(fields, amountMinor, now);
+    requireMandateCustomer(ctx, fields);
     order.mandateRequest = Object.fromEntries(mandateFields);
   }
   ctx.state.orders[orderKey(orderId)] = order;

@@ -68,3 +68,57 @@ export function refundError(errorCode: string, errorMessage: string): JuspayErro
 export function refundFieldsMissing(): JuspayError {
   return new JuspayError(400, { status: "Bad Request", error_code: "Mandatory fields are missing", error_message: "Mandatory fields are missing" });
 }
+
+/**
+ * Create Customer with an object_reference_id the merchant already used, as
+ * Juspay's Create Customer page publishes it (HTTP 400; error_info.code ALREADY_EXISTS).
+ */
+export function customerAlreadyExists(): JuspayError {
+  return new JuspayError(400, {
+    error_message: "Customer with given object reference id already exist for your account.",
+    status: "invalid_request_error",
+    error_code: "unique",
+    error_info: {
+      user_message: "Already exists.",
+      developer_message: "Customer account with given object reference already exists.",
+      code: "ALREADY_EXISTS",
+      category: "USER_ERROR",
+    },
+  });
+}
+
+/** Create Customer with an empty required field, as Juspay's Create Customer page publishes it (HTTP 400, INVALID_INPUT naming the field). */
+export function customerFieldInvalid(field: "object_reference_id" | "mobile_number"): JuspayError {
+  return new JuspayError(400, {
+    error_message: `Wrong value in ${field}`,
+    status: "Invalid Request",
+    error_code: "Invalid Request",
+    error_info: {
+      user_message: "Invalid request params. Please verify your input.",
+      fields: [{ field_name: field, reason: "Invalid value." }],
+      developer_message: "Invalid request params",
+      code: "INVALID_INPUT",
+      category: "USER_ERROR",
+    },
+  });
+}
+
+/**
+ * A mandate for a customer_id Juspay holds no customer for (strict mode).
+ * Juspay publishes no body for this: the shape is its newer error shape, the
+ * code RESOURCE_NOT_FOUND its error-codes table's "identifier in the request
+ * is incorrect/not valid/not present"; error_code and message are ours (UNCONFIRMED).
+ */
+export function mandateCustomerUnknown(): JuspayError {
+  return new JuspayError(400, {
+    error_message: "Customer not found for the given customer_id. Create the customer before creating a mandate.",
+    status: "invalid_request_error",
+    error_code: "customer_not_found",
+    error_info: {
+      user_message: "Customer not found.",
+      developer_message: "Prerequisite for creating a mandate is a customer created with the Create Customer API (object_reference_id = customer_id).",
+      code: "RESOURCE_NOT_FOUND",
+      category: "USER_ERROR",
+    },
+  });
+}

@@ -79,7 +79,13 @@ function processPayment(ctx: SimContext, req: SimRequest): SimResponse {
       const mismatch = details.matches(existing);
       if (mismatch) return fail({ code: "JP_001", message: mismatch });
     } else {
-      createOrder(ctx, details.fields, "sdk");
+      // Refused as Juspay refuses the order (mandate rules, unknown mandate customer): the SDK reports it.
+      try {
+        createOrder(ctx, details.fields, "sdk");
+      } catch (err) {
+        if (err instanceof JuspayError) return fail({ code: "JP_001", message: err.message });
+        throw err;
+      }
     }
     orderId = details.orderId;
   } else if (payload.clientAuthToken !== undefined) {

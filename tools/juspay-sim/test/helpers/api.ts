@@ -78,10 +78,23 @@ export function orderId(prefix = "ord"): string {
   return `${prefix}${Date.now().toString(36)}${(seq++).toString(36)}`.slice(-20);
 }
 
-/** Creates an order over HTTP; returns its order_id. */
+/** The customer of mandate orders made by newOrder (Create Customer wants an object_reference_id of 8 or more characters). */
+export const MANDATE_CUSTOMER = "cust_mandate";
+
+/** Creates the customer (a mandate's prerequisite at Juspay) over HTTP; one that exists already is fine. */
+export async function ensureCustomer(api: Api, reference: string): Promise<void> {
+  const res = await api.form("/customers", { object_reference_id: reference, mobile_number: "9999999999" });
+  if (res.status !== 200 && res.body?.error_info?.code !== "ALREADY_EXISTS") throw new Error(`create customer failed: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+const registersMandate = (fields: Record<string, string>): boolean => Object.keys(fields).some((k) => k.startsWith("mandate.") || k === "options.create_mandate");
+
+/** Creates an order over HTTP (a mandate order for a customer created first); returns its order_id. */
 export async function newOrder(api: Api, amount = "100.00", fields: Record<string, string> = {}): Promise<string> {
   const id = fields["order_id"] ?? orderId();
-  const res = await api.form("/orders", { order_id: id, amount, customer_id: "cust_1", customer_email: "a@b.in", customer_phone: "9999999999", ...fields });
+  const customerId = fields["customer_id"] ?? (registersMandate(fields) ? MANDATE_CUSTOMER : "cust_1");
+  if (registersMandate(fields)) await ensureCustomer(api, customerId);
+  const res = await api.form("/orders", { order_id: id, amount, customer_id: customerId, customer_email: "a@b.in", customer_phone: "9999999999", ...fields });
   if (res.status !== 200) throw new Error(`create order failed: ${res.status} ${JSON.stringify(res.body)}`);
   return id;
 }

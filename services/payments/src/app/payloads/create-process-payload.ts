@@ -2,19 +2,21 @@ import { SdkPayloadError, isJuspayError } from "@payments/juspay";
 import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import type { OrderRow } from "../../db/orders-repository.js";
 import type { AppContext } from "../context.js";
+import { ensureJuspayCustomer } from "../customers/ensure-juspay-customer.js";
 import { fieldError } from "../errors.js";
 import { completeKey, releaseKey, type KeyRef } from "../idempotency.js";
 import type { CallBudget } from "../ports.js";
 import { buildSignedPayload } from "./build-signed-payload.js";
 import { claimOrder } from "./claim-order.js";
-import { checkProcessPayloadInput, type ProcessPayloadInput } from "./process-payload-input.js";
+import { checkProcessPayloadInput, mandateCustomerOf, type ProcessPayloadInput } from "./process-payload-input.js";
 import type { ProcessPayloadEncoder, ProcessPayloadResult } from "./process-payload-result.js";
 import { requestFieldOf } from "./sdk-order.js";
 import { sessionPayloadForOrder } from "./session-payload-for-order.js";
 import { requireSigningKeys, signedPayloadExpiry } from "./signing.js";
 
-// CreateProcessPayload: check, claim the key and write the order (one
-// transaction), build the payload outside any transaction (signing runs on
+// CreateProcessPayload: check, make sure a mandate's customer exists at
+// Juspay (before anything is written: a failure there leaves no row), claim
+// the key and write the order (one transaction), build the payload outside any transaction (signing runs on
 // the thread pool; the Session API call on the caller's deadline), store the
 // response bytes under the key. Round trips for a new signature payload:
 // BEGIN, claim, insert order, enqueue sync, COMMIT, then one autocommitted
@@ -26,6 +28,8 @@ export async function createProcessPayload(ctx: AppContext, input: ProcessPayloa
   const flavour = input.flavour ?? ctx.settings.defaultFlavour;
   // Refuse before writing anything when this deployment cannot sign.
   if (flavour === "signature") requireSigningKeys(ctx);
+  // A mandate payload (of either flavour, a replay included) registers the mandate at Juspay: its customer must exist there first.
+  if (input.mandate !== null) await ensureJuspayCustomer(ctx, mandateCustomerOf(input), budget);
 
   // Fixed before the row is written: the expiry recorded with it is the signed payload's own.
   const signedAt = new Date();

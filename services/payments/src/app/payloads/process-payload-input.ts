@@ -6,6 +6,7 @@ import { mandateViolations, resolveMandateTerms, type MandateOptions } from "../
 import type { Amount } from "../../domain/money.js";
 import { checkReturnUrl } from "../../domain/return-url.js";
 import type { AppContext } from "../context.js";
+import { MIN_JUSPAY_CUSTOMER_REFERENCE, type MandateCustomer } from "../customers/ensure-juspay-customer.js";
 import { AppError, fieldError } from "../errors.js";
 import { requestFieldOf, sdkOrderOf, type PayloadOrderFields } from "./sdk-order.js";
 
@@ -60,6 +61,26 @@ export function checkProcessPayloadInput(ctx: AppContext, input: ProcessPayloadI
     }
   }
   checkBuildable(input, now);
+  checkMandateCustomer(ctx, input);
+}
+
+/**
+ * Unless the account creates customers implicitly, a mandate's customer is
+ * created at Juspay with our customer id as object_reference_id, which Juspay
+ * wants "atleast 8 characters" long: a shorter id could never get a mandate.
+ */
+function checkMandateCustomer(ctx: AppContext, input: ProcessPayloadInput): void {
+  if (input.mandate === null || ctx.settings.implicitCustomers || input.customerId.length >= MIN_JUSPAY_CUSTOMER_REFERENCE) return;
+  throw fieldError(ErrorReason.INVALID_FIELD, "customer_id", "min_len", `must have at least ${MIN_JUSPAY_CUSTOMER_REFERENCE} characters for a mandate: it becomes the Juspay customer's object_reference_id`);
+}
+
+/** Who the Juspay customer of a mandate registration is, from the request. */
+export function mandateCustomerOf(input: ProcessPayloadInput): MandateCustomer {
+  return {
+    customerId: input.customerId,
+    ...(input.customerPhone !== undefined && { phone: input.customerPhone }),
+    ...(input.customerEmail !== undefined && { email: input.customerEmail }),
+  };
 }
 
 /**

@@ -11,7 +11,11 @@ import type { SubjectOutcome } from "./process-order-event.js";
 
 // MANDATE_* events: read the mandate at Juspay (check_status) and apply it,
 // creating our row when Juspay says whose it is (a mandate registered from
-// the dashboard is still our merchant's). NOTIFICATION_* events: read our
+// the dashboard is still our merchant's). The read carries the customer's
+// x-routing-id (our row's customer, else the customer of the registration
+// order the event names); a mandate whose customer nobody has told us yet is
+// read under its own id, as Juspay advises for calls with no known customer
+// (an id that follows the lifecycle), and its later calls carry the customer's. NOTIFICATION_* events: read our
 // notification at Juspay and apply it; a notification we never sent is not
 // ours to track.
 
@@ -29,11 +33,13 @@ export const UNKNOWN_MANDATE_MEMORY_MS = 5 * 60_000;
 
 export async function processMandateEvent(ctx: AppContext, event: WebhookEventRow, signal: AbortSignal): Promise<SubjectOutcome> {
   if (event.mandate_id === null) return { state: "UNMATCHED", reason: UNMATCHED_NO_MANDATE_ID };
-  if ((await findMandate(ctx.db, event.mandate_id)) === undefined && (await recentlyUnmatchedMandate(ctx.db, event.mandate_id, UNMATCHED_UNKNOWN_MANDATE, UNKNOWN_MANDATE_MEMORY_MS))) {
+  const known = await findMandate(ctx.db, event.mandate_id);
+  if (known === undefined && (await recentlyUnmatchedMandate(ctx.db, event.mandate_id, UNMATCHED_UNKNOWN_MANDATE, UNKNOWN_MANDATE_MEMORY_MS))) {
     return { state: "UNMATCHED", reason: UNMATCHED_UNKNOWN_MANDATE };
   }
+  const routingId = known?.customer_id ?? (await ownerOf(ctx, event.mandate_id, event.order_id)).customerId ?? event.mandate_id;
   try {
-    const reported = await ctx.juspay.mandates.checkStatus(event.mandate_id, { signal });
+    const reported = await ctx.juspay.mandates.checkStatus(event.mandate_id, { signal, routingId });
     const applied = await applyMandate(ctx, reported, await ownerOf(ctx, event.mandate_id, reported.orderId));
     if (applied === null) return { state: "UNMATCHED", reason: UNMATCHED_NO_OWNER };
     return { state: "PROCESSED", detail: { mandateStatus: applied.mandate.status } };

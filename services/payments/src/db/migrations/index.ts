@@ -6,6 +6,7 @@ import * as m0004 from "./0004_webhooks.js";
 import * as m0005 from "./0005_payment_events.js";
 import * as m0006 from "./0006_mandates.js";
 import * as m0007 from "./0007_payload_window_and_charge.js";
+import * as m0008 from "./0008_juspay_customers.js";
 import * as m0009 from "./0009_order_id_case_insensitive.js";
 import * as m0010 from "./0010_session_payloads.js";
 
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   "0005_payment_events": m0005,
   "0006_mandates": m0006,
   "0007_payload_window_and_charge": m0007,
+  "0008_juspay_customers": m0008,
   "0009_order_id_case_insensitive": m0009,
   "0010_session_payloads": m0010,
 };

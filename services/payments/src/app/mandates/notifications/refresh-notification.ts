@@ -24,8 +24,10 @@ export async function refreshNotification(ctx: AppContext, notificationId: strin
   if (row === undefined) throw new AppError("not_found", ErrorReason.NOT_FOUND, `notification ${notificationId} not found`);
   if (isFinalNotificationStatus(row.status)) return { notification: row, stale: null, unknownAtJuspay: false };
   const mandate = await findMandate(ctx.db, row.mandate_id);
+  // A foreign key keeps the mandate row; without it the read could not carry its customer's x-routing-id.
+  if (mandate === undefined) throw new AppError("internal", ErrorReason.INTERNAL, `notification ${notificationId} has no mandate row`);
   try {
-    const reported = await ctx.juspay.notifications.status(notificationId, { signal: budget.signal, deadline: budget.deadline, routingId: mandate?.customer_id });
+    const reported = await ctx.juspay.notifications.status(notificationId, { signal: budget.signal, deadline: budget.deadline, routingId: mandate.customer_id });
     return { notification: (await applyNotification(ctx, notificationId, reported)) ?? row, stale: null, unknownAtJuspay: false };
   } catch (err) {
     if (!isJuspayError(err)) throw err;
