@@ -250,6 +250,9 @@ export interface SessionPayloadsTable {
   web_payment_url: string;
   juspay_order_id: string;
   expires_at: Date;
+  created_at: ColumnType<Date, never, never>;
+}
+
 /** Customers Juspay holds (Create Customer answered), keyed by our customer id. */
 export interface JuspayCustomersTable {
   /** Ours; Juspay's object_reference_id. */
