@@ -73,12 +73,12 @@ describe("GetOrderStatus", () => {
     expect(down.order?.status).toBe(OrderStatus.NEW);
     stack.sim.faults.clear();
 
-    stack.sim.faults.add({ route: "order_status", fault: { kind: "latency", ms: 4_000 }, times: 1, pathIncludes: "gos5" });
+    stack.sim.faults.add({ route: "order_status", fault: { kind: "latency", ms: 8_000 }, times: 1, pathIncludes: "gos5" });
     const calls = stack.sim.counters.snapshot().requests["order_status"] ?? 0;
-    // The Juspay call gets the deadline less a margin to answer in (a quarter of it here): the caller gets our
-    // row, marked stale, in time. (An answer after the deadline would not arrive: the client ends the call with
-    // DEADLINE_EXCEEDED at 2 s.)
-    const slow = await stack.orders.getOrderStatus({ orderId: "gos5" }, { timeoutMs: 2_000 });
+    // The Juspay call gets the deadline less a margin to answer in (1 s here): the caller gets our row, marked
+    // stale, in time. (An answer after the deadline would not arrive: the client ends the call with
+    // DEADLINE_EXCEEDED at 5 s.) A shorter deadline leaves a margin that a busy test machine can use up.
+    const slow = await stack.orders.getOrderStatus({ orderId: "gos5" }, { timeoutMs: 5_000 });
     expect(slow.stale).toBe(true);
     expect(slow.staleReason).toBe(StaleReason.JUSPAY_TIMEOUT);
     expect(slow.order?.status).toBe(OrderStatus.NEW);

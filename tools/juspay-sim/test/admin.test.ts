@@ -125,7 +125,7 @@ describe("clock and counters", () => {
     expect(await admin("POST", "/clock/advance", { ms: -5 })).toEqual({ status: 400, json: { error: "ms must be a number >= 0 (simulated milliseconds)" } });
   });
 
-  it("counts requests per route, unrouted requests and unique_request_ids per order, and resets", async () => {
+  it("counts requests per route, unrouted requests, unique_request_ids per order and requests without x-routing-id, and resets", async () => {
     await probe();
     await probe();
     expect((await fetch(`${sim.url}/txns/v2/orders/o1`)).status).toBe(404);
@@ -136,7 +136,8 @@ describe("clock and counters", () => {
       requests: { probe: 2 },
       uniqueRequestIdsPerOrder: { ord_1: ["r1", "r2"] },
       unrouted: { "GET /txns/v2/orders/o1": 1 },
-      withoutRoutingId: {},
+      // The probes carry no x-routing-id; the unrouted request is counted only as unrouted.
+      withoutRoutingId: { probe: 2 },
     });
     expect((await admin("POST", "/counters/reset")).json).toEqual({ requests: {}, uniqueRequestIdsPerOrder: {}, unrouted: {}, withoutRoutingId: {} });
   });
