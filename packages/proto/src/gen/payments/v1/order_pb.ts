@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file payments/v1/order.proto.
  */
 export const file_payments_v1_order: GenFile = /*@__PURE__*/
-  fileDesc("ChdwYXltZW50cy92MS9vcmRlci5wcm90bxILcGF5bWVudHMudjEikAYKBU9yZGVyEhAKCG9yZGVyX2lkGAEgASgJEhcKD2p1c3BheV9vcmRlcl9pZBgCIAEoCRIqCgpvcmRlcl90eXBlGAMgASgOMhYucGF5bWVudHMudjEuT3JkZXJUeXBlEigKBnN0YXR1cxgEIAEoDjIYLnBheW1lbnRzLnYxLk9yZGVyU3RhdHVzEhIKCnN0YXR1c19yYXcYBSABKAkSEQoJc3RhdHVzX2lkGAYgASgFEhAKCHRlcm1pbmFsGAcgASgIEiIKBmFtb3VudBgIIAEoCzISLnBheW1lbnRzLnYxLk1vbmV5EisKD2Ftb3VudF9yZWZ1bmRlZBgJIAEoCzISLnBheW1lbnRzLnYxLk1vbmV5Ei0KEXJlZnVuZGFibGVfYW1vdW50GAogASgLMhIucGF5bWVudHMudjEuTW9uZXkSEwoLY3VzdG9tZXJfaWQYCyABKAkSFgoOY3VzdG9tZXJfZW1haWwYDCABKAkSFgoOY3VzdG9tZXJfcGhvbmUYDSABKAkSEwoLZGVzY3JpcHRpb24YDiABKAkSEgoKcmV0dXJuX3VybBgPIAEoCRIfCgR1ZGZzGBAgASgLMhEucGF5bWVudHMudjEuVWRmcxISCgptYW5kYXRlX2lkGBEgASgJEhsKE3BheW1lbnRfbWV0aG9kX3R5cGUYEiABKAkSFgoOcGF5bWVudF9tZXRob2QYEyABKAkSDgoGdHhuX2lkGBQgASgJEhIKCmVycm9yX2NvZGUYFSABKAkSFQoNZXJyb3JfbWVzc2FnZRgWIAEoCRIkCgdyZWZ1bmRzGBcgAygLMhMucGF5bWVudHMudjEuUmVmdW5kEi8KC2NyZWF0ZV90aW1lGBggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgZIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMgoObGFzdF9zeW5jX3RpbWUYGiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIukDCgZSZWZ1bmQSEQoJcmVmdW5kX2lkGAEgASgJEhkKEXVuaXF1ZV9yZXF1ZXN0X2lkGAIgASgJEhAKCG9yZGVyX2lkGAMgASgJEiIKBmFtb3VudBgEIAEoCzISLnBheW1lbnRzLnYxLk1vbmV5EikKBnN0YXR1cxgFIAEoDjIZLnBheW1lbnRzLnYxLlJlZnVuZFN0YXR1cxISCgpzdGF0dXNfcmF3GAYgASgJEg4KBnJlYXNvbhgHIAEoCRIYChBqdXNwYXlfcmVmdW5kX2lkGAggASgJEhkKEWdhdGV3YXlfcmVmZXJlbmNlGAkgASgJEgsKA2FybhgKIAEoCRITCgtyZWZ1bmRfdHlwZRgLIAEoCRIXCg9zZW50X3RvX2dhdGV3YXkYDCABKAgSEgoKZXJyb3JfY29kZRgNIAEoCRIVCg1lcnJvcl9tZXNzYWdlGA4gASgJEi8KC2NyZWF0ZV90aW1lGA8gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgQIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLc2V0dGxlX3RpbWUYESABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIswECgRVZGZzEi8KBHVkZjEYASABKAlCHMrzGBgY/wEiE15bXlx4MDAtXHgxRlx4N0ZdKiRIAIgBARIvCgR1ZGYyGAIgASgJQhzK8xgYGP8BIhNeW15ceDAwLVx4MUZceDdGXSokSAGIAQESLwoEdWRmMxgDIAEoCUIcyvMYGBj/ASITXlteXHgwMC1ceDFGXHg3Rl0qJEgCiAEBEi8KBHVkZjQYBCABKAlCHMrzGBgY/wEiE15bXlx4MDAtXHgxRlx4N0ZdKiRIA4gBARIvCgR1ZGY1GAUgASgJQhzK8xgYGP8BIhNeW15ceDAwLVx4MUZceDdGXSokSASIAQESLwoEdWRmNhgGIAEoCUIcyvMYGBj/ASITXlteXHgwMC1ceDFGXHg3Rl0qJEgFiAEBEi8KBHVkZjcYByABKAlCHMrzGBgY/wEiE15bXlx4MDAtXHgxRlx4N0ZdKiRIBogBARIvCgR1ZGY4GAggASgJQhzK8xgYGP8BIhNeW15ceDAwLVx4MUZceDdGXSokSAeIAQESLwoEdWRmORgJIAEoCUIcyvMYGBj/ASITXlteXHgwMC1ceDFGXHg3Rl0qJEgIiAEBEjAKBXVkZjEwGAogASgJQhzK8xgYGP8BIhNeW15ceDAwLVx4MUZceDdGXSokSAmIAQFCBwoFX3VkZjFCBwoFX3VkZjJCBwoFX3VkZjNCBwoFX3VkZjRCBwoFX3VkZjVCBwoFX3VkZjZCBwoFX3VkZjdCBwoFX3VkZjhCBwoFX3VkZjlCCAoGX3VkZjEwKoYBCglPcmRlclR5cGUSGgoWT1JERVJfVFlQRV9VTlNQRUNJRklFRBAAEhYKEk9SREVSX1RZUEVfUEFZTUVOVBABEiMKH09SREVSX1RZUEVfTUFOREFURV9SRUdJU1RSQVRJT04QAhIgChxPUkRFUl9UWVBFX01BTkRBVEVfRVhFQ1VUSU9OEAMqlwEKC1N0YWxlUmVhc29uEhwKGFNUQUxFX1JFQVNPTl9VTlNQRUNJRklFRBAAEiMKH1NUQUxFX1JFQVNPTl9KVVNQQVlfVU5BVkFJTEFCTEUQARIfChtTVEFMRV9SRUFTT05fSlVTUEFZX1RJTUVPVVQQAhIkCiBTVEFMRV9SRUFTT05fSlVTUEFZX0JBRF9SRVNQT05TRRADYgZwcm90bzM", [file_google_protobuf_timestamp, file_payments_v1_field_rules, file_payments_v1_money, file_payments_v1_statuses]);
+  fileDesc("ChdwYXltZW50cy92MS9vcmRlci5wcm90bxILcGF5bWVudHMudjEikAYKBU9yZGVyEhAKCG9yZGVyX2lkGAEgASgJEhcKD2p1c3BheV9vcmRlcl9pZBgCIAEoCRIqCgpvcmRlcl90eXBlGAMgASgOMhYucGF5bWVudHMudjEuT3JkZXJUeXBlEigKBnN0YXR1cxgEIAEoDjIYLnBheW1lbnRzLnYxLk9yZGVyU3RhdHVzEhIKCnN0YXR1c19yYXcYBSABKAkSEQoJc3RhdHVzX2lkGAYgASgFEhAKCHRlcm1pbmFsGAcgASgIEiIKBmFtb3VudBgIIAEoCzISLnBheW1lbnRzLnYxLk1vbmV5EisKD2Ftb3VudF9yZWZ1bmRlZBgJIAEoCzISLnBheW1lbnRzLnYxLk1vbmV5Ei0KEXJlZnVuZGFibGVfYW1vdW50GAogASgLMhIucGF5bWVudHMudjEuTW9uZXkSEwoLY3VzdG9tZXJfaWQYCyABKAkSFgoOY3VzdG9tZXJfZW1haWwYDCABKAkSFgoOY3VzdG9tZXJfcGhvbmUYDSABKAkSEwoLZGVzY3JpcHRpb24YDiABKAkSEgoKcmV0dXJuX3VybBgPIAEoCRIfCgR1ZGZzGBAgASgLMhEucGF5bWVudHMudjEuVWRmcxISCgptYW5kYXRlX2lkGBEgASgJEhsKE3BheW1lbnRfbWV0aG9kX3R5cGUYEiABKAkSFgoOcGF5bWVudF9tZXRob2QYEyABKAkSDgoGdHhuX2lkGBQgASgJEhIKCmVycm9yX2NvZGUYFSABKAkSFQoNZXJyb3JfbWVzc2FnZRgWIAEoCRIkCgdyZWZ1bmRzGBcgAygLMhMucGF5bWVudHMudjEuUmVmdW5kEi8KC2NyZWF0ZV90aW1lGBggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgZIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMgoObGFzdF9zeW5jX3RpbWUYGiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIukDCgZSZWZ1bmQSEQoJcmVmdW5kX2lkGAEgASgJEhkKEXVuaXF1ZV9yZXF1ZXN0X2lkGAIgASgJEhAKCG9yZGVyX2lkGAMgASgJEiIKBmFtb3VudBgEIAEoCzISLnBheW1lbnRzLnYxLk1vbmV5EikKBnN0YXR1cxgFIAEoDjIZLnBheW1lbnRzLnYxLlJlZnVuZFN0YXR1cxISCgpzdGF0dXNfcmF3GAYgASgJEg4KBnJlYXNvbhgHIAEoCRIYChBqdXNwYXlfcmVmdW5kX2lkGAggASgJEhkKEWdhdGV3YXlfcmVmZXJlbmNlGAkgASgJEgsKA2FybhgKIAEoCRITCgtyZWZ1bmRfdHlwZRgLIAEoCRIXCg9zZW50X3RvX2dhdGV3YXkYDCABKAgSEgoKZXJyb3JfY29kZRgNIAEoCRIVCg1lcnJvcl9tZXNzYWdlGA4gASgJEi8KC2NyZWF0ZV90aW1lGA8gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgQIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLc2V0dGxlX3RpbWUYESABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIscECgRVZGZzEi4KBHVkZjEYASABKAlCG8rzGBcY/wEiEl5bQS1aYS16MC05IC5fLV0qJEgAiAEBEi4KBHVkZjIYAiABKAlCG8rzGBcY/wEiEl5bQS1aYS16MC05IC5fLV0qJEgBiAEBEi4KBHVkZjMYAyABKAlCG8rzGBcY/wEiEl5bQS1aYS16MC05IC5fLV0qJEgCiAEBEi4KBHVkZjQYBCABKAlCG8rzGBcY/wEiEl5bQS1aYS16MC05IC5fLV0qJEgDiAEBEi4KBHVkZjUYBSABKAlCG8rzGBcY/wEiEl5bQS1aYS16MC05IC5fLV0qJEgEiAEBEi8KBHVkZjYYBiABKAlCHMrzGBgY/wEiE15bXlx4MDAtXHgxRlx4N0ZdKiRIBYgBARIvCgR1ZGY3GAcgASgJQhzK8xgYGP8BIhNeW15ceDAwLVx4MUZceDdGXSokSAaIAQESLwoEdWRmOBgIIAEoCUIcyvMYGBj/ASITXlteXHgwMC1ceDFGXHg3Rl0qJEgHiAEBEi8KBHVkZjkYCSABKAlCHMrzGBgY/wEiE15bXlx4MDAtXHgxRlx4N0ZdKiRICIgBARIwCgV1ZGYxMBgKIAEoCUIcyvMYGBj/ASITXlteXHgwMC1ceDFGXHg3Rl0qJEgJiAEBQgcKBV91ZGYxQgcKBV91ZGYyQgcKBV91ZGYzQgcKBV91ZGY0QgcKBV91ZGY1QgcKBV91ZGY2QgcKBV91ZGY3QgcKBV91ZGY4QgcKBV91ZGY5QggKBl91ZGYxMCqGAQoJT3JkZXJUeXBlEhoKFk9SREVSX1RZUEVfVU5TUEVDSUZJRUQQABIWChJPUkRFUl9UWVBFX1BBWU1FTlQQARIjCh9PUkRFUl9UWVBFX01BTkRBVEVfUkVHSVNUUkFUSU9OEAISIAocT1JERVJfVFlQRV9NQU5EQVRFX0VYRUNVVElPThADKpcBCgtTdGFsZVJlYXNvbhIcChhTVEFMRV9SRUFTT05fVU5TUEVDSUZJRUQQABIjCh9TVEFMRV9SRUFTT05fSlVTUEFZX1VOQVZBSUxBQkxFEAESHwobU1RBTEVfUkVBU09OX0pVU1BBWV9USU1FT1VUEAISJAogU1RBTEVfUkVBU09OX0pVU1BBWV9CQURfUkVTUE9OU0UQA2IGcHJvdG8z", [file_google_protobuf_timestamp, file_payments_v1_field_rules, file_payments_v1_money, file_payments_v1_statuses]);
 
 /**
  * An order as stored by this service (the source of truth), updated from
@@ -375,44 +375,52 @@ export const RefundSchema: GenMessage<Refund> = /*@__PURE__*/
  * User-defined fields passed to Juspay as udf1-udf10. Each is optional so that
  * UpdateOrder can change some and keep the rest.
  *
- * Rules for each field: at most 255 characters, no control characters
- * (U+0000-U+001F, U+007F); otherwise INVALID_ARGUMENT (INVALID_FIELD, field
- * `udfs.udfN`). Juspay advises putting values with special characters in
- * udf6-udf10 only.
+ * Rules for each field: at most 255 characters (UTF-16 code units), no
+ * control characters (U+0000-U+001F, U+007F); otherwise INVALID_ARGUMENT
+ * (INVALID_FIELD, field `udfs.udfN`). udf1-udf5 carry no special characters
+ * (Juspay: "If there are any special characters that need to be passed in UDF
+ * values, please use UDF 6 to 10"): Juspay does not define the term, so they
+ * take only A-Z a-z 0-9, space, "." "_" and "-"; anything else belongs in
+ * udf6-udf10.
  *
  * @generated from message payments.v1.Udfs
  */
 export type Udfs = Message<"payments.v1.Udfs"> & {
   /**
-   * udf1. Optional, at most 255 characters, no control characters.
+   * udf1. Optional, at most 255 characters from A-Z a-z 0-9, space, "." "_"
+   * "-" (no special characters).
    *
    * @generated from field: optional string udf1 = 1;
    */
   udf1?: string | undefined;
 
   /**
-   * udf2. Optional, at most 255 characters, no control characters.
+   * udf2. Optional, at most 255 characters from A-Z a-z 0-9, space, "." "_"
+   * "-" (no special characters).
    *
    * @generated from field: optional string udf2 = 2;
    */
   udf2?: string | undefined;
 
   /**
-   * udf3. Optional, at most 255 characters, no control characters.
+   * udf3. Optional, at most 255 characters from A-Z a-z 0-9, space, "." "_"
+   * "-" (no special characters).
    *
    * @generated from field: optional string udf3 = 3;
    */
   udf3?: string | undefined;
 
   /**
-   * udf4. Optional, at most 255 characters, no control characters.
+   * udf4. Optional, at most 255 characters from A-Z a-z 0-9, space, "." "_"
+   * "-" (no special characters).
    *
    * @generated from field: optional string udf4 = 4;
    */
   udf4?: string | undefined;
 
   /**
-   * udf5. Optional, at most 255 characters, no control characters.
+   * udf5. Optional, at most 255 characters from A-Z a-z 0-9, space, "." "_"
+   * "-" (no special characters).
    *
    * @generated from field: optional string udf5 = 5;
    */

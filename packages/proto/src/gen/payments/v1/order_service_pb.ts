@@ -323,7 +323,8 @@ export type UpdateOrderRequest = Message<"payments.v1.UpdateOrderRequest"> & {
 
   /**
    * UDF changes. Optional (unset = unchanged). Only the udfN fields that are
-   * present change; an empty string clears one. Each at most 255 characters.
+   * present change; an empty string clears one. Each at most 255 characters,
+   * udf1-udf5 without special characters (see Udfs).
    *
    * @generated from field: payments.v1.Udfs udfs = 4;
    */

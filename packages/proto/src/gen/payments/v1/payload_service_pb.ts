@@ -53,7 +53,9 @@ export type CreateInitiatePayloadResponse = Message<"payments.v1.CreateInitiateP
   /**
    * The exact JSON to pass to HyperServices.initiate: `{"requestId",
    * "service", "payload": {"action": "initiate", "merchantId", "clientId",
-   * "environment", "signaturePayload", "signature", "merchantKeyId"}}`.
+   * "environment", "signaturePayload", "signature", "merchantKeyId"}}` (the
+   * last three only when signed). The customer id is only inside
+   * signaturePayload, never a separate key.
    *
    * @generated from field: string payload_json = 1;
    */
@@ -229,7 +231,8 @@ export type CreateProcessPayloadRequest = Message<"payments.v1.CreateProcessPayl
   returnUrl: string;
 
   /**
-   * udf1-udf10 passed to Juspay. Optional; each at most 255 characters (see Udfs).
+   * udf1-udf10 passed to Juspay. Optional; each at most 255 characters,
+   * udf1-udf5 without special characters (see Udfs).
    *
    * @generated from field: payments.v1.Udfs udfs = 9;
    */
@@ -280,10 +283,12 @@ export type CreateProcessPayloadResponse = Message<"payments.v1.CreateProcessPay
   flavour: ProcessPayloadFlavour;
 
   /**
-   * The exact JSON to pass to HyperServices.process. SIGNATURE: `{"requestId",
-   * "service", "payload": {"action": "paymentPage", "merchantId", "clientId",
-   * "environment", "orderDetails", "signature", "merchantKeyId", "orderId",
-   * "amount", "customerId", ...}}`. SESSION: identical to
+   * The exact JSON to pass to HyperServices.process. SIGNATURE, as Juspay's
+   * sample: `{"requestId", "service", "payload": {"action": "paymentPage",
+   * "merchantId", "clientId", "environment", "orderId", "amount",
+   * "customerId", "customerEmail", "customerMobile", "currency",
+   * "orderDetails", "signature", "merchantKeyId", "language"}}`; the copies
+   * repeat what orderDetails signed, which is authoritative. SESSION: identical to
    * `session.sdk_payload_json`.
    *
    * @generated from field: string payload_json = 3;
