@@ -50,6 +50,7 @@ export {
   decodeTxnAnswer,
 } from "./decode/index.js";
 export { MAX_MINOR_UNITS, formatMinorUnits, toMinorUnits, tryMinorUnits, type MinorUnitsResult } from "./decode/money.js";
+export { JUSPAY_DEFAULT_CURRENCY, JUSPAY_MAX_DECIMALS, currencyExponent, wireDecimals, type WireDecimals } from "./money/currencies.js";
 export { parseJuspayTime, toJuspayTime, toEpochSeconds, type JuspayTime } from "./decode/time.js";
 export {
   MANDATE_AMOUNT_RULES,
@@ -91,6 +92,7 @@ export type { CreateRefundParams } from "./resources/refunds.js";
 export type { CreateCustomerParams, GetCustomerOptions, UpdateCustomerParams } from "./resources/customers.js";
 export type { CreateSessionParams } from "./resources/sessions.js";
 export type { ListMandatesOptions, PauseMandateParams, PreDebitNotifyParams, ResumeMandateParams } from "./resources/mandates.js";
+export type { NotificationStatusOptions } from "./resources/notifications.js";
 export type { ExecuteMandateParams, ExecutionStatus } from "./resources/txns.js";
 export type { ExtraFields } from "./resources/shared.js";
 

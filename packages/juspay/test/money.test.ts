@@ -19,7 +19,7 @@ describe("amounts → integer minor units", () => {
     [19.99, 1_999],
     [1_234_567.89, 123_456_789],
   ] as const)("%s → %s", (input, expected) => {
-    const result = tryMinorUnits(input);
+    const result = tryMinorUnits(input, "INR");
     if (expected === null) expect(result.ok).toBe(false);
     else expect(result).toEqual({ ok: true, value: expected });
   });
@@ -42,33 +42,33 @@ describe("amounts → integer minor units", () => {
     ["FILTERED", /plain decimal/],
     ["99999999999999999", /too large/],
   ] as const)("rejects %s", (input, reason) => {
-    const result = tryMinorUnits(input);
+    const result = tryMinorUnits(input, "INR");
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.reason).toMatch(reason);
   });
 
   it("rejects non-number, non-string input", () => {
-    expect(tryMinorUnits(null).ok).toBe(false);
-    expect(tryMinorUnits(true).ok).toBe(false);
-    expect(() => toMinorUnits("abc")).toThrow(RangeError);
+    expect(tryMinorUnits(null, "INR").ok).toBe(false);
+    expect(tryMinorUnits(true, "INR").ok).toBe(false);
+    expect(() => toMinorUnits("abc", "INR")).toThrow(RangeError);
   });
 
   it("round-trips every amount of a sample range exactly (number and text forms)", () => {
     for (let minor = 0; minor < 200_000; minor += 7) {
-      const text = formatMinorUnits(minor);
-      expect(toMinorUnits(text)).toBe(minor);
+      const text = formatMinorUnits(minor, "INR");
+      expect(toMinorUnits(text, "INR")).toBe(minor);
       // The JSON number Juspay would send for it, e.g. 1234.56.
-      expect(toMinorUnits(Number(text))).toBe(minor);
+      expect(toMinorUnits(Number(text), "INR")).toBe(minor);
     }
-    for (const minor of [1, 99, 100, 10_015, 9_007_199_254_740_991]) expect(toMinorUnits(formatMinorUnits(minor))).toBe(minor);
+    for (const minor of [1, 99, 100, 10_015, 9_007_199_254_740_991]) expect(toMinorUnits(formatMinorUnits(minor, "INR"), "INR")).toBe(minor);
   });
 
   it("formats minor units as Juspay's decimal text", () => {
-    expect(formatMinorUnits(0)).toBe("0.00");
-    expect(formatMinorUnits(5)).toBe("0.05");
-    expect(formatMinorUnits(100)).toBe("1.00");
-    expect(formatMinorUnits(10_015)).toBe("100.15");
-    expect(() => formatMinorUnits(-1)).toThrow(RangeError);
-    expect(() => formatMinorUnits(1.5)).toThrow(RangeError);
+    expect(formatMinorUnits(0, "INR")).toBe("0.00");
+    expect(formatMinorUnits(5, "INR")).toBe("0.05");
+    expect(formatMinorUnits(100, "INR")).toBe("1.00");
+    expect(formatMinorUnits(10_015, "INR")).toBe("100.15");
+    expect(() => formatMinorUnits(-1, "INR")).toThrow(RangeError);
+    expect(() => formatMinorUnits(1.5, "INR")).toThrow(RangeError);
   });
 });

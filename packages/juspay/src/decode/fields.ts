@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { JUSPAY_DEFAULT_CURRENCY } from "../money/currencies.js";
 import { tryMinorUnits } from "./money.js";
 import { toJuspayTime, type JuspayTime } from "./time.js";
 
@@ -67,13 +68,23 @@ export function objectOf(value: unknown): Wire | null {
 }
 
 /**
- * An amount in integer minor units. Absent, null, "" and "FILTERED" read as
- * null; anything else that is not an exact 2-decimal amount is an issue (the
- * decode fails: a wrong amount must never pass as a plausible one).
+ * The currency an object's amounts are in: its own `currency`, else the
+ * enclosing object's (a refund inside an order), else Juspay's default INR
+ * (reference §1.4: notifications and some answers carry none).
  */
-export function amountOf(sink: IssueSink, path: PathSegment[], value: unknown): number | null {
+export function currencyOf(value: unknown, enclosing?: string | null): string {
+  return textOf(value) ?? enclosing ?? JUSPAY_DEFAULT_CURRENCY;
+}
+
+/**
+ * An amount in integer minor units of `currency`. Absent, null, "" and
+ * "FILTERED" read as null; anything else that is not an exact amount in that
+ * currency (or a currency outside the table) is an issue (the decode fails: a
+ * wrong amount must never pass as a plausible one).
+ */
+export function amountOf(sink: IssueSink, path: PathSegment[], value: unknown, currency: string): number | null {
   if (value === undefined || value === null || value === "" || value === FILTERED) return null;
-  const result = tryMinorUnits(value);
+  const result = tryMinorUnits(value, currency);
   if (result.ok) return result.value;
   sink.addIssue({ code: "custom", message: `invalid amount: ${result.reason}`, path });
   return null;

@@ -1,9 +1,10 @@
 import { MandateListSchema, type JuspayMandateList } from "../decode/schemas/list.js";
 import { CancelRecurringSchema, MandateSchema, type JuspayCancelRecurring, type JuspayMandate } from "../decode/schemas/mandate.js";
-import { NotificationSchema, type JuspayNotification } from "../decode/schemas/notification.js";
+import { notificationSchemaIn, type JuspayNotification } from "../decode/schemas/notification.js";
 import type { RequestSpec, CallOptions } from "../http/request-sender.js";
 import type { RetryMode } from "../http/retry-policy.js";
-import { amountField, checkId, epochField, invalid, seg, type ResourceContext } from "./shared.js";
+import { checkInvoiceNumber, checkNotificationDescription, checkNotificationReference } from "./field-limits.js";
+import { amountField, checkId, currencyField, epochField, invalid, seg, type ResourceContext } from "./shared.js";
 
 // Mandate commands, all `POST /mandates/:id` with `command=…` (reference §2.8),
 // and the customer's mandate list. Retry decisions, per command:
@@ -31,13 +32,17 @@ export interface ResumeMandateParams {
 }
 
 export interface PreDebitNotifyParams {
-  /** Our notification id: the idempotency handle; also how status is looked up. */
+  /** Our notification id: the idempotency handle; also how status is looked up. 1-25 of A-Z a-z 0-9 (Juspay's limit). */
   objectReferenceId: string;
   /** The amount that will be debited. */
   amountMinor: number;
+  /** The mandate's currency (the amount is written and read in it); default INR. */
+  currency?: string;
   /** When the debit will happen. */
   txnDate: Date;
+  /** At most 50 characters (Juspay's limit). */
   description?: string;
+  /** 1-25 of A-Z a-z 0-9 (Juspay's limit). */
   displayInvoiceNumber?: string;
 }
 
@@ -85,18 +90,19 @@ export class MandatesResource {
   /** command=pre_debit_notify: tells the customer about an upcoming debit; keyed by objectReferenceId. */
   async preDebitNotify(mandateId: string, params: PreDebitNotifyParams, options?: CallOptions): Promise<JuspayNotification> {
     const op = "mandates.pre_debit_notify";
+    const currency = currencyField(op, "currency", params.currency);
     const sourceInfo: Record<string, string> = {
-      amount: amountField(op, "amountMinor", params.amountMinor),
+      amount: amountField(op, "amountMinor", params.amountMinor, currency),
       txn_date: epochField(op, "txnDate", params.txnDate),
     };
-    if (params.displayInvoiceNumber !== undefined) sourceInfo["mandate.display_invoice_number"] = params.displayInvoiceNumber;
+    if (params.displayInvoiceNumber !== undefined) sourceInfo["mandate.display_invoice_number"] = checkInvoiceNumber(op, "displayInvoiceNumber", params.displayInvoiceNumber);
     const fields: Record<string, string> = {
       command: "pre_debit_notify",
-      object_reference_id: checkId(op, "objectReferenceId", params.objectReferenceId, 64),
+      object_reference_id: checkNotificationReference(op, "objectReferenceId", params.objectReferenceId),
       source_info: JSON.stringify(sourceInfo),
     };
-    if (params.description !== undefined) fields["description"] = params.description;
-    return this.command(op, mandateId, fields, "idempotent", NotificationSchema, options);
+    if (params.description !== undefined) fields["description"] = checkNotificationDescription(op, "description", params.description);
+    return this.command(op, mandateId, fields, "idempotent", notificationSchemaIn(currency), options);
   }
 
   /** command=cancel_recurring_transaction: stops a scheduled execution (its txn ends JUSPAY_DECLINED). Not retried once it may have reached Juspay. */

@@ -2,7 +2,8 @@ import { OrderSchema, type JuspayOrder } from "../decode/schemas/order.js";
 import type { MANDATE_FREQUENCY_VALUES } from "../decode/statuses.js";
 import { withExtra } from "../http/form.js";
 import type { CallOptions } from "../http/request-sender.js";
-import { amountField, checkId, epochField, invalid, seg, type ExtraFields, type ResourceContext } from "./shared.js";
+import { checkPlainUdfs } from "./field-limits.js";
+import { amountField, checkId, currencyField, epochField, invalid, seg, type ExtraFields, type ResourceContext } from "./shared.js";
 
 // Orders (reference §2.1, §2.3–2.5): create, status, update, refund.
 // Retry decisions: status is a read (retried); create is keyed by our order id
@@ -27,10 +28,11 @@ export interface MandateRegistration {
   blockFunds?: boolean;
 }
 
-export function mandateRegistrationFields(operation: string, m: MandateRegistration): Record<string, string> {
+/** The mandate fields of a registration order; `currency` is the order's (max_amount is in it). */
+export function mandateRegistrationFields(operation: string, m: MandateRegistration, currency: string): Record<string, string> {
   const fields: Record<string, string> = {
     "options.create_mandate": m.createMandate,
-    "mandate.max_amount": amountField(operation, "mandate.maxAmountMinor", m.maxAmountMinor),
+    "mandate.max_amount": amountField(operation, "mandate.maxAmountMinor", m.maxAmountMinor, currency),
   };
   if (m.amountRule) fields["mandate.amount_rule"] = m.amountRule;
   if (m.frequency) fields["mandate.frequency"] = m.frequency;
@@ -50,7 +52,7 @@ export interface CreateOrderParams {
   /** Our order id: ≤ 20 characters; Juspay de-duplicates on it. */
   orderId: string;
   amountMinor: number;
-  /** Default INR. */
+  /** ISO 4217, with at most 2 decimals; default INR (Juspay's default). Sets how amounts are written. */
   currency?: string;
   customerId?: string;
   customerEmail?: string;
@@ -63,12 +65,14 @@ export interface CreateOrderParams {
   /** Per-order webhook URL (`metadata.webhook_url`). */
   webhookUrl?: string;
   mandate?: MandateRegistration;
-  /** More fields (udf1-udf10, billing_address_*, metadata.*); ours win on a clash. */
+  /** More fields (udf1-udf10, udf1-udf5 without special characters; billing_address_*, metadata.*); ours win on a clash. */
   extra?: ExtraFields;
 }
 
 export interface UpdateOrderParams {
   amountMinor?: number;
+  /** The order's currency (the new amount is written in it); default INR. */
+  currency?: string;
   /** Addresses and UDFs (the only other fields Juspay lets an update change). */
   extra?: ExtraFields;
 }
@@ -77,6 +81,8 @@ export interface RefundOrderParams {
   /** Our refund id (≤ 20 characters): the idempotency handle, reused on every retry. */
   uniqueRequestId: string;
   amountMinor: number;
+  /** The order's currency (the refund amount is written in it); default INR. */
+  currency?: string;
   extra?: ExtraFields;
 }
 
@@ -95,10 +101,11 @@ export class OrdersResource {
   /** POST /orders. */
   async create(params: CreateOrderParams, options?: CallOptions): Promise<JuspayOrder> {
     const op = "orders.create";
+    const currency = currencyField(op, "currency", params.currency);
     const fields: Record<string, string> = {
       order_id: checkId(op, "orderId", params.orderId, 20),
-      amount: amountField(op, "amountMinor", params.amountMinor),
-      currency: params.currency ?? "INR",
+      amount: amountField(op, "amountMinor", params.amountMinor, currency),
+      currency,
     };
     optional(fields, "customer_id", params.customerId);
     optional(fields, "customer_email", params.customerEmail);
@@ -108,9 +115,9 @@ export class OrdersResource {
     optional(fields, "return_url", params.returnUrl);
     optional(fields, "metadata.webhook_url", params.webhookUrl);
     if (params.getClientAuthToken) fields["options.get_client_auth_token"] = "true";
-    if (params.mandate) Object.assign(fields, mandateRegistrationFields(op, params.mandate));
+    if (params.mandate) Object.assign(fields, mandateRegistrationFields(op, params.mandate, currency));
     return this.ctx.sender.send(
-      { operation: op, method: "POST", path: "/orders", body: { kind: "form", fields: withExtra(fields, params.extra) }, retry: "idempotent", schema: OrderSchema },
+      { operation: op, method: "POST", path: "/orders", body: { kind: "form", fields: checkPlainUdfs(op, withExtra(fields, params.extra)) }, retry: "idempotent", schema: OrderSchema },
       options,
     );
   }
@@ -133,8 +140,8 @@ export class OrdersResource {
     const op = "orders.update";
     const id = checkId(op, "orderId", orderId);
     const fields: Record<string, string> = {};
-    if (params.amountMinor !== undefined) fields["amount"] = amountField(op, "amountMinor", params.amountMinor);
-    const all = withExtra(fields, params.extra);
+    if (params.amountMinor !== undefined) fields["amount"] = amountField(op, "amountMinor", params.amountMinor, currencyField(op, "currency", params.currency));
+    const all = checkPlainUdfs(op, withExtra(fields, params.extra));
     if (Object.keys(all).length === 0) throw invalid(op, "nothing to update");
     return this.ctx.sender.send({ operation: op, method: "POST", path: `/orders/${seg(op, "orderId", id)}`, body: { kind: "form", fields: all }, retry: "idempotent", schema: OrderSchema }, options);
   }
@@ -148,7 +155,7 @@ export class OrdersResource {
     const id = checkId(op, "orderId", orderId);
     const fields: Record<string, string> = {
       unique_request_id: checkId(op, "uniqueRequestId", params.uniqueRequestId, 20),
-      amount: amountField(op, "amountMinor", params.amountMinor),
+      amount: amountField(op, "amountMinor", params.amountMinor, currencyField(op, "currency", params.currency)),
     };
     const path = `/orders/${seg(op, "orderId", id)}/refunds`;
     if (this.ctx.jwe) {

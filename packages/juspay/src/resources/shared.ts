@@ -1,4 +1,5 @@
 import { formatMinorUnits, isValidMinorUnits } from "../decode/money.js";
+import { JUSPAY_DEFAULT_CURRENCY, wireDecimals } from "../money/currencies.js";
 import { toEpochSeconds } from "../decode/time.js";
 import { JuspayInvalidRequestError } from "../errors.js";
 import type { FormInput } from "../http/form.js";
@@ -34,10 +35,18 @@ export function checkText(operation: string, name: string, value: unknown): stri
   return value;
 }
 
-/** Minor units → Juspay's decimal text; the amount must be a positive safe integer. */
-export function amountField(operation: string, name: string, minor: unknown): string {
+/** A currency Juspay's amounts can carry (money/currencies.ts); absent = Juspay's default INR. */
+export function currencyField(operation: string, name: string, currency: unknown): string {
+  if (currency === undefined) return JUSPAY_DEFAULT_CURRENCY;
+  const decimals = wireDecimals(currency);
+  if (!decimals.ok) throw invalid(operation, `${name} ${decimals.reason}`);
+  return currency as string;
+}
+
+/** Minor units of `currency` → Juspay's decimal text with that currency's decimals; the amount must be a positive safe integer. */
+export function amountField(operation: string, name: string, minor: unknown, currency: string): string {
   if (!isValidMinorUnits(minor)) throw invalid(operation, `${name} must be a positive integer number of minor units`);
-  return formatMinorUnits(minor);
+  return formatMinorUnits(minor, currency);
 }
 
 export function epochField(operation: string, name: string, date: unknown): string {

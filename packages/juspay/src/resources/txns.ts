@@ -5,7 +5,8 @@ import { JuspayNotFoundError } from "../errors.js";
 import { withExtra } from "../http/form.js";
 import type { CallOptions } from "../http/request-sender.js";
 import type { OrdersResource } from "./orders.js";
-import { amountField, checkId, epochField, seg, type ExtraFields, type ResourceContext } from "./shared.js";
+import { checkInvoiceNumber, checkNotificationReference, checkPlainUdfs } from "./field-limits.js";
+import { amountField, checkId, currencyField, epochField, seg, type ExtraFields, type ResourceContext } from "./shared.js";
 
 // Mandate execution (POST /txns with mandate_id, reference §2.8) and its
 // status. Execution creates a NEW order (order.order_id) debited against the
@@ -27,10 +28,11 @@ export interface ExecuteMandateParams {
   currency?: string;
   /** Default: Juspay executes 24-25 h after a successful pre-debit notification. */
   executionDate?: Date;
-  /** Links a pre-debit notification sent with mandates.preDebitNotify (our object_reference_id or Juspay's id). */
+  /** Links a pre-debit notification sent with mandates.preDebitNotify (our object_reference_id or Juspay's id); 1-25 of A-Z a-z 0-9. */
   notificationId?: string;
+  /** 1-25 of A-Z a-z 0-9 (Juspay's limit). */
   displayInvoiceNumber?: string;
-  /** order.metadata.*, order.udf*, … */
+  /** order.metadata.*, order.udf* (udf1-udf5 without special characters), … */
   extra?: ExtraFields;
 }
 
@@ -49,19 +51,20 @@ export class TxnsResource {
   /** POST /txns (or /v4/txns in JWE mode) with mandate_id: a recurring debit. */
   async executeMandate(params: ExecuteMandateParams, options?: CallOptions): Promise<JuspayTxnAnswer> {
     const op = "txns.execute_mandate";
+    const currency = currencyField(op, "currency", params.currency);
     const fields: Record<string, string> = {
       "order.order_id": checkId(op, "orderId", params.orderId, 20),
-      "order.amount": amountField(op, "amountMinor", params.amountMinor),
+      "order.amount": amountField(op, "amountMinor", params.amountMinor, currency),
       "order.customer_id": checkId(op, "customerId", params.customerId, 128),
-      "order.currency": params.currency ?? "INR",
+      "order.currency": currency,
       mandate_id: checkId(op, "mandateId", params.mandateId, 128),
       merchant_id: this.ctx.merchantId,
       format: "json",
     };
     if (params.executionDate) fields["mandate.execution_date"] = epochField(op, "executionDate", params.executionDate);
-    if (params.notificationId !== undefined) fields["mandate.notification_id"] = checkId(op, "notificationId", params.notificationId);
-    if (params.displayInvoiceNumber !== undefined) fields["mandate.display_invoice_number"] = params.displayInvoiceNumber;
-    const all = withExtra(fields, params.extra);
+    if (params.notificationId !== undefined) fields["mandate.notification_id"] = checkNotificationReference(op, "notificationId", params.notificationId);
+    if (params.displayInvoiceNumber !== undefined) fields["mandate.display_invoice_number"] = checkInvoiceNumber(op, "displayInvoiceNumber", params.displayInvoiceNumber);
+    const all = checkPlainUdfs(op, withExtra(fields, params.extra), "order.");
     if (this.ctx.jwe) {
       return this.ctx.sender.send({ operation: op, method: "POST", path: "/v4/txns", body: { kind: "jwe", payload: all }, retry: "idempotent", schema: TxnAnswerSchema }, options);
     }

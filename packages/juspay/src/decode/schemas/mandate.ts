@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { amountIn, amountOf, boolOf, intOf, maskableObject, anyObject, objectOf, scalarIn, textOf, timeIn, timeOf, type IssueSink, type Wire } from "../fields.js";
+import { amountIn, amountOf, currencyOf, boolOf, intOf, maskableObject, anyObject, objectOf, scalarIn, textOf, timeIn, timeOf, type IssueSink, type Wire } from "../fields.js";
 import {
   MANDATE_AMOUNT_RULES,
   MANDATE_FREQUENCY_VALUES,
@@ -83,7 +83,7 @@ export interface JuspayMandate {
 }
 
 /** The typed mandate, or null when the block has no usable mandate_id (nested blocks never fail their parent). */
-export function toMandate(w: z.output<typeof MandateWire>, sink: IssueSink, path: (string | number)[]): JuspayMandate | null {
+export function toMandate(w: z.output<typeof MandateWire>, sink: IssueSink, path: (string | number)[], enclosingCurrency?: string): JuspayMandate | null {
   const mandateId = textOf(w.mandate_id);
   if (mandateId === null) return null;
   const status = decodeEnum(MANDATE_STATUSES, w.status ?? w.mandate_status);
@@ -95,7 +95,7 @@ export function toMandate(w: z.output<typeof MandateWire>, sink: IssueSink, path
     mandateToken: textOf(w.mandate_token),
     mandateDebitToken: textOf(w.mandate_debit_token),
     mandateType: decodeEnum(MANDATE_TYPES, w.mandate_type).value,
-    maxAmountMinor: amountOf(sink, [...path, "max_amount"], w.max_amount),
+    maxAmountMinor: amountOf(sink, [...path, "max_amount"], w.max_amount, currencyOf(w.currency, enclosingCurrency)),
     amountRule: decodeEnum(MANDATE_AMOUNT_RULES, w.amount_rule).value,
     frequency: decodeEnum(MANDATE_FREQUENCY_VALUES, w.frequency).value,
     ruleType: textOf(w.rule_type),

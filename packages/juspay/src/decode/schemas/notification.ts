@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { amountIn, amountOf, anyObject, maskableObject, objectOf, scalarIn, textOf, timeIn, timeOf, type IssueSink, type Wire } from "../fields.js";
+import { amountIn, amountOf, currencyOf, anyObject, maskableObject, objectOf, scalarIn, textOf, timeIn, timeOf, type IssueSink, type Wire } from "../fields.js";
 import { NOTIFICATION_STATUSES, decodeEnum, type NotificationStatus } from "../statuses.js";
 import type { JuspayTime } from "../time.js";
 
@@ -46,7 +46,8 @@ export interface JuspayNotification {
   raw: Wire;
 }
 
-export function toNotification(w: z.output<typeof NotificationWire>, sink: IssueSink, path: (string | number)[]): JuspayNotification {
+/** A notification names no currency: its amount is in the mandate's (`currency`; Juspay's default INR when unknown). */
+export function toNotification(w: z.output<typeof NotificationWire>, sink: IssueSink, path: (string | number)[], currency?: string): JuspayNotification {
   const status = decodeEnum(NOTIFICATION_STATUSES, w.status);
   const info = objectOf(w.source_info);
   return {
@@ -55,7 +56,7 @@ export function toNotification(w: z.output<typeof NotificationWire>, sink: Issue
     status: status.value,
     statusRaw: status.raw,
     mandateId: textOf(objectOf(w.mandate)?.["mandate_id"]),
-    amountMinor: amountOf(sink, [...path, "source_info", "amount"], info?.["amount"]),
+    amountMinor: amountOf(sink, [...path, "source_info", "amount"], info?.["amount"], currencyOf(undefined, currency)),
     txnDate: timeOf(info?.["txn_date"]),
     description: textOf(w.description),
     providerName: textOf(w.provider_name),
@@ -68,4 +69,5 @@ export function toNotification(w: z.output<typeof NotificationWire>, sink: Issue
   };
 }
 
-export const NotificationSchema = NotificationWire.transform((w, ctx) => toNotification(w, ctx, []));
+/** A notification answer, its amount read in `currency` (the mandate's). */
+export const notificationSchemaIn = (currency: string) => NotificationWire.transform((w, ctx) => toNotification(w, ctx, [], currency));

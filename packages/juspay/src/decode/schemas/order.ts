@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { amountIn, amountOf, anyObject, boolOf, intOf, maskableObject, objectOf, scalarIn, textOf, timeIn, timeOf, type IssueSink, type Wire } from "../fields.js";
+import { amountIn, amountOf, currencyOf, anyObject, boolOf, intOf, maskableObject, objectOf, scalarIn, textOf, timeIn, timeOf, type IssueSink, type Wire } from "../fields.js";
 import { ORDER_STATUSES, decodeEnum, paymentPhase, type OrderStatus, type PaymentPhase } from "../statuses.js";
 import type { JuspayTime } from "../time.js";
 import { ClientAuthTokenWire, PaymentLinksWire, maskedKeys, toClientAuthToken, toPaymentLinks, type JuspayClientAuthToken, type JuspayPaymentLinks } from "./common.js";
@@ -128,6 +128,7 @@ function toGatewayResponse(value: unknown): JuspayGatewayResponse | null {
 }
 
 export function toOrder(w: z.output<typeof OrderWire>, sink: IssueSink, path: (string | number)[]): JuspayOrder {
+  const currency = currencyOf(w.currency);
   const status = decodeEnum(ORDER_STATUSES, w.status);
   const txnDetail = objectOf(w.txn_detail) as z.output<typeof TxnWire> | null;
   const mandate = objectOf(w.mandate) as z.output<typeof MandateWire> | null;
@@ -139,9 +140,9 @@ export function toOrder(w: z.output<typeof OrderWire>, sink: IssueSink, path: (s
     statusRaw: status.raw,
     statusId: intOf(w.status_id),
     phase: paymentPhase(status.value),
-    amountMinor: amountOf(sink, [...path, "amount"], w.amount),
-    effectiveAmountMinor: amountOf(sink, [...path, "effective_amount"], w.effective_amount),
-    amountRefundedMinor: amountOf(sink, [...path, "amount_refunded"], w.amount_refunded),
+    amountMinor: amountOf(sink, [...path, "amount"], w.amount, currency),
+    effectiveAmountMinor: amountOf(sink, [...path, "effective_amount"], w.effective_amount, currency),
+    amountRefundedMinor: amountOf(sink, [...path, "amount_refunded"], w.amount_refunded, currency),
     refunded: boolOf(w.refunded),
     currency: textOf(w.currency),
     customerId: textOf(w.customer_id),
@@ -160,10 +161,10 @@ export function toOrder(w: z.output<typeof OrderWire>, sink: IssueSink, path: (s
     bankErrorMessage: textOf(w.bank_error_message),
     gatewayId: intOf(w.gateway_id),
     gatewayReferenceId: textOf(w.gateway_reference_id),
-    txnDetail: txnDetail ? toTxn(txnDetail, sink, [...path, "txn_detail"]) : null,
+    txnDetail: txnDetail ? toTxn(txnDetail, sink, [...path, "txn_detail"], currency) : null,
     paymentGatewayResponse: toGatewayResponse(w.payment_gateway_response),
-    refunds: Array.isArray(w.refunds) ? w.refunds.map((r, i) => toRefund(r, sink, [...path, "refunds", i])) : [],
-    mandate: mandate ? toMandate(mandate, sink, [...path, "mandate"]) : null,
+    refunds: Array.isArray(w.refunds) ? w.refunds.map((r, i) => toRefund(r, sink, [...path, "refunds", i], currency)) : [],
+    mandate: mandate ? toMandate(mandate, sink, [...path, "mandate"], currency) : null,
     paymentLinks: toPaymentLinks(w.payment_links),
     clientAuthToken: toClientAuthToken(w.juspay),
     metadata: objectOf(w.metadata),

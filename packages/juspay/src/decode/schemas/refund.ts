@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { amountIn, amountOf, boolOf, scalarIn, textOf, timeIn, timeOf, type IssueSink, type Wire } from "../fields.js";
+import { amountIn, amountOf, currencyOf, boolOf, scalarIn, textOf, timeIn, timeOf, type IssueSink, type Wire } from "../fields.js";
 import { REFUND_STATUSES, decodeEnum, type RefundStatus } from "../statuses.js";
 import type { JuspayTime } from "../time.js";
 
@@ -53,12 +53,13 @@ export interface JuspayRefund {
   raw: Wire;
 }
 
-export function toRefund(w: z.output<typeof RefundWire>, sink: IssueSink, path: (string | number)[]): JuspayRefund {
+/** A refund names no currency: its amount is in the order's (`currency`; Juspay's default INR when unknown). */
+export function toRefund(w: z.output<typeof RefundWire>, sink: IssueSink, path: (string | number)[], currency?: string): JuspayRefund {
   const status = decodeEnum(REFUND_STATUSES, w.status);
   return {
     id: textOf(w.id),
     uniqueRequestId: textOf(w.unique_request_id),
-    amountMinor: amountOf(sink, [...path, "amount"], w.amount),
+    amountMinor: amountOf(sink, [...path, "amount"], w.amount, currencyOf(undefined, currency)),
     status: status.value,
     statusRaw: status.raw,
     ref: textOf(w.ref),
@@ -77,4 +78,5 @@ export function toRefund(w: z.output<typeof RefundWire>, sink: IssueSink, path: 
 }
 
 /** A refund object on its own (the POST /refunds answer). */
-export const RefundSchema = RefundWire.transform((w, ctx) => toRefund(w, ctx, []));
+/** A refund answer on its own, its amount read in `currency` (the order's). */
+export const refundSchemaIn = (currency: string) => RefundWire.transform((w, ctx) => toRefund(w, ctx, [], currency));

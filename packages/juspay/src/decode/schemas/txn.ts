@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { amountIn, amountOf, anyObject, intOf, maskableObject, objectOf, scalarIn, textOf, timeIn, timeOf, type IssueSink, type Wire } from "../fields.js";
+import { amountIn, amountOf, currencyOf, anyObject, intOf, maskableObject, objectOf, scalarIn, textOf, timeIn, timeOf, type IssueSink, type Wire } from "../fields.js";
 import { ORDER_STATUSES, decodeEnum, type OrderStatus } from "../statuses.js";
 import type { JuspayTime } from "../time.js";
 
@@ -54,7 +54,9 @@ export interface JuspayTxn {
   raw: Wire;
 }
 
-export function toTxn(w: z.output<typeof TxnWire>, sink: IssueSink, path: (string | number)[]): JuspayTxn {
+/** `enclosingCurrency`: the order's, for a txn_detail that names none. */
+export function toTxn(w: z.output<typeof TxnWire>, sink: IssueSink, path: (string | number)[], enclosingCurrency?: string): JuspayTxn {
+  const currency = currencyOf(w.currency, enclosingCurrency);
   const status = decodeEnum(ORDER_STATUSES, w.status);
   return {
     txnId: textOf(w.txn_id),
@@ -63,8 +65,8 @@ export function toTxn(w: z.output<typeof TxnWire>, sink: IssueSink, path: (strin
     status: status.value,
     statusRaw: status.raw,
     statusId: intOf(w.status_id),
-    txnAmountMinor: amountOf(sink, [...path, "txn_amount"], w.txn_amount),
-    netAmountMinor: amountOf(sink, [...path, "net_amount"], w.net_amount),
+    txnAmountMinor: amountOf(sink, [...path, "txn_amount"], w.txn_amount, currency),
+    netAmountMinor: amountOf(sink, [...path, "net_amount"], w.net_amount, currency),
     gateway: textOf(w.gateway),
     gatewayId: intOf(w.gateway_id),
     currency: textOf(w.currency),
