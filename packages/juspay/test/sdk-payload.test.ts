@@ -68,12 +68,13 @@ describe("formatMinorAmount", () => {
 
   it("rejects unknown shapes and three-decimal currencies", () => {
     expect(() => formatMinorAmount(1, "inr")).toThrow(/ISO 4217/);
-    expect(() => formatMinorAmount(1, "KWD")).toThrow(/three-decimal/);
+    expect(() => formatMinorAmount(1, "KWD")).toThrow(/3 decimals/);
+    expect(() => formatMinorAmount(1, "ABC")).toThrow(/not an ISO 4217 currency/);
   });
 });
 
 describe("buildProcessPayload", () => {
-  it("builds the envelope around the exact signed orderDetails", async () => {
+  it("builds the envelope of Juspay's sample around the exact signed orderDetails: customerMobile, language", async () => {
     const built = await buildProcessPayload(input({ order: order({ customerEmail: "a@b.co", customerPhone: "+919876543210" }) }));
     const { payload } = built;
     expect(payload.requestId).toMatch(UUID_V4);
@@ -87,11 +88,12 @@ describe("buildProcessPayload", () => {
       amount: "123.45",
       customerId: "cst1",
       customerEmail: "a@b.co",
-      customerPhone: "+919876543210",
+      customerMobile: "+919876543210",
       currency: "INR",
       orderDetails: built.orderDetails,
       signature: built.signature,
       merchantKeyId: "2980",
+      language: "english",
     });
     expect(JSON.parse(built.payloadJson)).toEqual(payload);
     expect(built.orderDetails).toBe(
@@ -135,6 +137,17 @@ describe("buildProcessPayload", () => {
     for (const value of Object.values(details)) expect(typeof value).toBe("string");
   });
 
+  it("udf6-udf10 may carry special characters; udf1-udf5 letters, digits, space . _ -", async () => {
+    const built = await buildProcessPayload(input({ order: order({ udfs: ["A1 b.c_d-e", "", "", "", "", "<tag>&amp; café"] }) }));
+    expect(JSON.parse(built.orderDetails)).toMatchObject({ udf1: "A1 b.c_d-e", udf6: "<tag>&amp; café" });
+  });
+
+  it("a zero-decimal currency is written without decimals everywhere: orderDetails, mandate.max_amount and the envelope", async () => {
+    const built = await buildProcessPayload(input({ order: order({ amountMinor: 500, currency: "JPY" }), mandate: mandate({ maxAmountMinor: 1_000 }) }));
+    expect(JSON.parse(built.orderDetails)).toMatchObject({ amount: "500", currency: "JPY", "mandate.max_amount": "1000" });
+    expect(built.payload.payload.amount).toBe("500");
+  });
+
   it("truncates sub-second mandate dates to epoch seconds", async () => {
     const built = await buildProcessPayload(input({ mandate: mandate({ startDate: new Date(1772359200999) }) }));
     expect(JSON.parse(built.orderDetails)["mandate.start_date"]).toBe("1772359200");
@@ -160,6 +173,11 @@ describe("buildProcessPayload", () => {
     ["order.description", { description: "bad \ud800 surrogate" }],
     ["order.udfs", { udfs: Array.from({ length: 11 }, () => "u") }],
     ["order.udfs[1]", { udfs: ["ok", "x".repeat(256)] }],
+    // udf1-udf5 carry no special characters (Juspay: "please use UDF 6 to 10").
+    ["order.udfs[0]", { udfs: ["a&b"] }],
+    ["order.udfs[4]", { udfs: ["", "", "", "", "caf\u00e9"] }],
+    ["order.currency", { currency: "ABC" }],
+    ["order.currency", { currency: "KWD" }],
     ["order.metadata", { metadata: { "bad key": "v" } }],
   ] as const)("rejects %s (%j)", async (field, over) => {
     await expectInvalid(buildProcessPayload(input({ order: order(over as Partial<SdkOrder>) })), field);
@@ -238,8 +256,8 @@ describe("buildProcessPayload", () => {
 });
 
 describe("buildInitiatePayload", () => {
-  it("unsigned: action, ids and environment only", async () => {
-    const built = await buildInitiatePayload({ merchantId: "m1", clientId: "c1", environment: "production" });
+  it("unsigned: action, ids and environment only, as Juspay's payment-page demos (no customerId even when given)", async () => {
+    const built = await buildInitiatePayload({ merchantId: "m1", clientId: "c1", environment: "production", customerId: "cst9" });
     expect(built.payload.requestId).toMatch(UUID_V4);
     expect(built.payload).toEqual({
       requestId: built.payload.requestId,
@@ -253,7 +271,15 @@ describe("buildInitiatePayload", () => {
   it("signed: signaturePayload {merchant_id, customer_id, timestamp} + signature + merchantKeyId", async () => {
     const built = await buildInitiatePayload({ merchantId: "m1", clientId: "c1", environment: "sandbox", customerId: "cst9", signed: true, keys, now: NOW, requestId: "r1" });
     expect(built.signaturePayload).toBe('{"merchant_id":"m1","customer_id":"cst9","timestamp":"1772359200000"}');
-    expect(built.payload.payload).toMatchObject({ customerId: "cst9", signaturePayload: built.signaturePayload, signature: built.signature, merchantKeyId: "2980" });
+    expect(built.payload.payload).toEqual({
+      action: "initiate",
+      merchantId: "m1",
+      clientId: "c1",
+      environment: "sandbox",
+      signaturePayload: built.signaturePayload,
+      signature: built.signature,
+      merchantKeyId: "2980",
+    });
     expect(await verifyPayloadSignature(built.signaturePayload!, built.signature!, TEST_PUBLIC_PEM)).toBe(true);
   });
 

@@ -25,6 +25,8 @@ function rng(seed: number): () => number {
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const TEXT = [...ALNUM, " ", '"', "\\", "/", "é", "₹", "—", "😀", "中", "<", "&", "'"];
+/** What udf1-udf5 may carry (no special characters). */
+const PLAIN = [...ALNUM, " ", ".", "_", "-"];
 
 function randomOrder(next: () => number): SdkOrder {
   const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
@@ -42,7 +44,7 @@ function randomOrder(next: () => number): SdkOrder {
     customerPhone: maybe(() => String(int(6_000_000_000, 9_999_999_999))),
     description: maybe(() => str(TEXT, 0, 60).trim() || "d"),
     firstName: maybe(() => str(TEXT, 1, 20)),
-    udfs: maybe(() => Array.from({ length: int(0, 10) }, () => str(TEXT, 0, 30))),
+    udfs: maybe(() => Array.from({ length: int(0, 10) }, (_, i) => str(i < 5 ? PLAIN : TEXT, 0, 30))),
     metadata: maybe(() => ({ [`k${int(0, 9)}`]: str(TEXT, 0, 20) })),
   };
   for (const [key, value] of Object.entries(extra)) if (value !== undefined) Object.assign(order, { [key]: value });

@@ -1,18 +1,16 @@
+import { formatMinorUnits } from "../decode/money.js";
+import { wireDecimals } from "../money/currencies.js";
 import { SdkPayloadError } from "./errors.js";
 
-// Minor units to Juspay's decimal amount string with string arithmetic only:
-// 10050 INR -> "100.50", 5 -> "0.05". No float ever touches an amount.
+// Amounts in SDK payloads: the package's one currency table and formatter
+// (money/currencies.ts, decode/money.ts), with errors that name the field.
+// 10050 INR -> "100.50", 5 INR -> "0.05", 500 JPY -> "500".
 
-// ISO 4217 currencies without minor units.
-const ZERO_DECIMAL = new Set(["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"]);
-// Three decimals cannot be expressed: Juspay accepts at most two (reference §1.4).
-const THREE_DECIMAL = new Set(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"]);
-
-/** Checks a currency code and returns its number of decimals (0 or 2). */
+/** Checks a currency code and returns its number of decimals on Juspay's wire (0 or 2). */
 export function currencyDecimals(currency: unknown, field = "currency"): 0 | 2 {
-  if (typeof currency !== "string" || !/^[A-Z]{3}$/.test(currency)) throw new SdkPayloadError(field, "must be an ISO 4217 code (3 upper-case letters)");
-  if (THREE_DECIMAL.has(currency)) throw new SdkPayloadError(field, "three-decimal currencies are not supported (Juspay allows at most 2 decimals)");
-  return ZERO_DECIMAL.has(currency) ? 0 : 2;
+  const decimals = wireDecimals(currency);
+  if (!decimals.ok) throw new SdkPayloadError(field, decimals.reason);
+  return decimals.decimals;
 }
 
 /** Checks an amount in minor units: a positive safe integer or bigint. */
@@ -30,9 +28,6 @@ export function checkMinorAmount(amountMinor: unknown, field: string): bigint {
 /** The decimal string Juspay expects, with exactly the currency's decimals. */
 export function formatMinorAmount(amountMinor: number | bigint, currency: string, field = "amountMinor"): string {
   const minor = checkMinorAmount(amountMinor, field);
-  const decimals = currencyDecimals(currency);
-  const digits = minor.toString();
-  if (decimals === 0) return digits;
-  const padded = digits.padStart(decimals + 1, "0");
-  return `${padded.slice(0, -decimals)}.${padded.slice(-decimals)}`;
+  currencyDecimals(currency);
+  return formatMinorUnits(minor, currency);
 }

@@ -4,11 +4,17 @@ import { signPayload } from "./sign.js";
 import { HYPERPAY_SERVICE, type SdkCommonInput } from "./types.js";
 import { checkCommon, checkCustomerId } from "./validate.js";
 
-// The initiate payload (reference §3.3). Current Juspay demos initiate
-// unsigned; the older signed flavour adds `signaturePayload` (the JSON string
-// {merchant_id, customer_id, timestamp}) signed like orderDetails.
+// The initiate payload (reference §3.3). Current Juspay payment-page demos
+// initiate unsigned with `{action, merchantId, clientId, environment}` alone
+// (juspay-sdk-integration-demo, branches payment-page-android,
+// payment-page-react-native, payment-page-flutter); the older signed flavour
+// adds `signaturePayload` (the JSON string {merchant_id, customer_id,
+// timestamp}) signed like orderDetails, plus signature and merchantKeyId. The
+// customer travels only inside the signed string: `customerId` in the
+// envelope belongs to EC headless, not to the payment page.
 
 export interface InitiatePayloadInput extends SdkCommonInput {
+  /** Signed into signaturePayload's customer_id ("" when absent: guest); never copied to the envelope. */
   customerId?: string;
   /** Adds signaturePayload + signature + merchantKeyId; needs `keys`. */
   signed?: boolean;
@@ -23,7 +29,6 @@ export interface InitiatePayload {
     merchantId: string;
     clientId: string;
     environment: "production" | "sandbox";
-    customerId?: string;
     signaturePayload?: string;
     signature?: string;
     merchantKeyId?: string;
@@ -51,7 +56,6 @@ export async function buildInitiatePayload(input: InitiatePayloadInput): Promise
       merchantId: common.merchantId,
       clientId: common.clientId,
       environment: common.environment,
-      ...(customerId !== undefined && { customerId }),
     },
   };
   if (input.signed !== true) return { payload, payloadJson: JSON.stringify(payload) };

@@ -3,15 +3,27 @@ import type { SigningKeys } from "./keys.js";
 import { buildOrderDetails } from "./order-details.js";
 import { signPayload } from "./sign.js";
 import { HYPERPAY_SERVICE, type SdkCommonInput, type SdkMandate, type SdkOrder } from "./types.js";
-import { checkCommon, checkMandate, checkOrder } from "./validate.js";
+import { checkCommon, checkMandate, checkOrder, checkText } from "./validate.js";
 
 // The signature-flavour process payload ("Payment Page Enterprise",
-// reference §3.5): the app hands `payloadJson` to HyperServices.process.
+// reference §3.5): the app hands `payloadJson` to HyperServices.process. The
+// envelope follows Juspay's sample (juspay-sdk-integration-demo, branch
+// payment-page-signature, sample-payloads/process-payload.json): convenience
+// copies orderId, amount, customerId, customerEmail, customerMobile (not
+// customerPhone) and currency, plus language. Juspay reads the order from the
+// signed `orderDetails`; the copies are built from the same checked input so
+// they always say what was signed.
+
+/** `language` of Juspay's sample. */
+export const DEFAULT_SDK_LANGUAGE = "english";
+const LANGUAGE = { max: 32, pattern: /^[a-z]+$/, patternReason: "must be lower-case letters, e.g. english" };
 
 export interface ProcessPayloadInput extends SdkCommonInput {
   order: SdkOrder;
   mandate?: SdkMandate;
   keys: SigningKeys;
+  /** The payment page's language; default "english" (Juspay's sample). */
+  language?: string;
 }
 
 export interface ProcessPayload {
@@ -26,12 +38,14 @@ export interface ProcessPayload {
     amount: string;
     customerId: string;
     customerEmail?: string;
-    customerPhone?: string;
+    /** orderDetails' customer_phone, under the name of Juspay's sample. */
+    customerMobile?: string;
     currency: string;
     /** The exact signed JSON text. */
     orderDetails: string;
     signature: string;
     merchantKeyId: string;
+    language: string;
   };
 }
 
@@ -58,6 +72,7 @@ export function checkProcessPayloadOrder(order: SdkOrder, mandate?: SdkMandate):
 export async function buildProcessPayload(input: ProcessPayloadInput): Promise<BuiltProcessPayload> {
   const common = checkCommon(input);
   checkProcessPayloadOrder(input.order, input.mandate);
+  const language = input.language === undefined ? DEFAULT_SDK_LANGUAGE : checkText("language", input.language, LANGUAGE);
   const { order } = input;
   const orderDetails = buildOrderDetails(common.merchantId, order, input.mandate, common.nowMs);
   const { signature, merchantKeyId } = await signPayload(orderDetails, input.keys);
@@ -74,11 +89,12 @@ export async function buildProcessPayload(input: ProcessPayloadInput): Promise<B
       amount: formatMinorAmount(order.amountMinor, order.currency),
       customerId: order.customerId,
       ...(order.customerEmail !== undefined && { customerEmail: order.customerEmail }),
-      ...(order.customerPhone !== undefined && { customerPhone: order.customerPhone }),
+      ...(order.customerPhone !== undefined && { customerMobile: order.customerPhone }),
       currency: order.currency,
       orderDetails,
       signature,
       merchantKeyId,
+      language,
     },
   };
   return { payload, payloadJson: JSON.stringify(payload), orderDetails, signature, merchantKeyId };

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { PLAIN_UDF, PLAIN_UDF_COUNT } from "../limits.js";
 import { checkMinorAmount, currencyDecimals } from "./amount.js";
 import { SdkPayloadError } from "./errors.js";
 import { isWellFormedText } from "./sign.js";
@@ -77,7 +78,9 @@ export function checkOrder(order: SdkOrder): void {
   optionalText("order.lastName", order.lastName, { max: 255 });
   if (order.udfs !== undefined) {
     if (!Array.isArray(order.udfs) || order.udfs.length > 10) throw new SdkPayloadError("order.udfs", "must be an array of at most 10 strings");
-    order.udfs.forEach((udf, i) => checkText(`order.udfs[${i}]`, udf, { max: 255, allowEmpty: true }));
+    // udf1-udf5 (indexes 0-4) without special characters (limits.ts).
+    const plain = { max: 255, allowEmpty: true, pattern: PLAIN_UDF, patternReason: "must not carry special characters (only A-Z a-z 0-9, space, . _ -); use udf6-udf10" };
+    order.udfs.forEach((udf, i) => checkText(`order.udfs[${i}]`, udf, i < PLAIN_UDF_COUNT ? plain : { max: 255, allowEmpty: true }));
   }
   if (order.metadata !== undefined) {
     if (typeof order.metadata !== "object" || order.metadata === null) throw new SdkPayloadError("order.metadata", "must be an object of strings");
