@@ -68,6 +68,16 @@ describe("signed process payloads", () => {
     expect(order.body).toMatchObject({ order_id: orderId, status: "CHARGED", amount: 100 });
   });
 
+  it("accepts the envelope of Juspay's sample: customer copies (customerMobile for customer_phone) and language", async () => {
+    const orderId = newOrderId();
+    const payload = processPayload({ order_id: orderId, customer_email: "a@example.com", customer_phone: "9876543210" }, (p) =>
+      Object.assign(p, { customerId: "cust1", customerEmail: "a@example.com", customerMobile: "9876543210", currency: "INR", language: "english", environment: "sandbox" }),
+    );
+    const { status, event } = await sdk("process", { process_payload: payload, outcome: "success" });
+    expect(status).toBe(200);
+    expect(event.payload.status).toBe("charged");
+  });
+
   it("accepts the payload as the JSON text the app received", async () => {
     const orderId = newOrderId();
     const { event } = await sdk("process", { process_payload: JSON.stringify(processPayload({ order_id: orderId })), outcome: "success" });
@@ -80,6 +90,9 @@ describe("signed process payloads", () => {
     ["a signature with line breaks (Android Base64.DEFAULT)", (p: Record<string, unknown>) => (p.signature = String(p.signature).replace(/(.{76})/g, "$1\n")), /Signature verification failed/],
     ["an amount changed inside orderDetails after signing", (p: Record<string, unknown>) => (p.orderDetails = String(p.orderDetails).replace('"100.00"', '"1.00"')), /Signature verification failed/],
     ["a convenience copy of the amount that differs from what was signed", (p: Record<string, unknown>) => (p.amount = "1.00"), /payload.amount differs/],
+    // Juspay's sample envelope (payment-page-signature, sample-payloads/process-payload.json) copies the customer too; the signed orderDetails stays authoritative.
+    ["a customerId copy that differs from what was signed", (p: Record<string, unknown>) => (p.customerId = "someone_else"), /payload.customerId differs/],
+    ["a customerMobile copy that differs from the signed customer_phone", (p: Record<string, unknown>) => (p.customerMobile = "9000000000"), /payload.customerMobile differs/],
     ["another merchant", (p: Record<string, unknown>) => (p.merchantId = "someone_else"), /Unknown merchantId/],
   ])("rejects %s, creating nothing", async (_name, tweak, message) => {
     const orderId = newOrderId();

@@ -32,7 +32,7 @@ export function mandateFollowsRegistration(ctx: SimContext, order: Order, txn: T
 }
 
 function newMandate(ctx: SimContext, order: Order, txn: Txn): Mandate | undefined {
-  const terms = mandateTerms(order.mandateRequest as Fields, order.amountMinor, order.createdAt);
+  const terms = mandateTerms(order.mandateRequest as Fields, order.amountMinor, order.currency, order.createdAt);
   if (!terms) return undefined;
   const now = ctx.clock.now();
   const card = txn.paymentMethodType === "CARD";

@@ -30,14 +30,15 @@ export type MandateTerms = Pick<
 > & { createMandate: "REQUIRED" | "OPTIONAL" };
 
 /** The mandate terms an order asks for, or undefined when it asks for none. Throws Juspay's 400 on a bad value. */
-export function mandateTerms(fields: Fields, orderAmountMinor: number, now: number): MandateTerms | undefined {
+/** `currency`: the order's (max_amount is written in it). */
+export function mandateTerms(fields: Fields, orderAmountMinor: number, currency: string, now: number): MandateTerms | undefined {
   const create = fields["options.create_mandate"];
   if (create === undefined || create === "") return undefined;
   if (create !== "REQUIRED" && create !== "OPTIONAL") throw bad("options.create_mandate must be REQUIRED or OPTIONAL");
 
   const maxText = fields["mandate.max_amount"] ?? fields["mandate_max_amount"];
   if (maxText === undefined) throw invalidRequest("MISSING_MANDATORY_PARAMETER", "Mandatory parameter is missing: mandate.max_amount");
-  const maxAmountMinor = parseAmount(maxText);
+  const maxAmountMinor = parseAmount(maxText, currency);
   if (maxAmountMinor === undefined || maxAmountMinor <= 0) throw bad("Invalid mandate.max_amount");
 
   const amountRule = fields["mandate.amount_rule"] ?? "VARIABLE";

@@ -21,6 +21,15 @@ export const NOTIFICATION_DELAY_MS = 60_000;
  */
 const notificationFails = (amountMinor: number) => amountMinor % 100 === 13;
 
+// The Notification API's field limits (README "Fidelity (issue 17)"):
+// object_reference_id "Length upto 25 and alphanumeric characters are only
+// accepted"; description "Max Length: 50"; mandate.display_invoice_number
+// "alphanumeric and length upto 25". Lengths in UTF-16 code units, as the
+// rest of the simulator counts.
+const NOTIFICATION_REFERENCE = /^[A-Za-z0-9]{1,25}$/;
+export const INVOICE_NUMBER = /^[A-Za-z0-9]{1,25}$/;
+const DESCRIPTION_MAX = 50;
+
 export function findMandate(ctx: SimContext, mandateId: string): Mandate {
   const mandate = ctx.state.mandates[mandateId];
   if (!mandate) throw invalidRequest("RESOURCE_NOT_FOUND", "Mandate not found", 404);
@@ -130,6 +139,8 @@ function resume(ctx: SimContext, mandate: Mandate, fields: Fields): Record<strin
 function preDebitNotify(ctx: SimContext, mandate: Mandate, fields: Fields): Notification {
   const reference = fields.object_reference_id;
   if (!reference) throw missingParameter("object_reference_id");
+  if (!NOTIFICATION_REFERENCE.test(reference)) throw invalidRequest("INVALID_INPUT", "object_reference_id must be alphanumeric and of length upto 25");
+  if ((fields.description ?? "").length > DESCRIPTION_MAX) throw invalidRequest("INVALID_INPUT", `description must be at most ${DESCRIPTION_MAX} characters`);
   if (Object.values(ctx.state.notifications).some((n) => n.objectReferenceId === reference)) {
     throw invalidRequest("ALREADY_EXISTS", "Notification already exists with the given object_reference_id");
   }
@@ -139,7 +150,11 @@ function preDebitNotify(ctx: SimContext, mandate: Mandate, fields: Fields): Noti
   } catch {
     throw invalidRequest("INVALID_INPUT", "source_info must be a JSON string with amount and txn_date");
   }
-  const amountMinor = parseAmount(String(sourceInfo.amount ?? ""));
+  const invoice = sourceInfo["mandate.display_invoice_number"];
+  if (invoice !== undefined && (typeof invoice !== "string" || !INVOICE_NUMBER.test(invoice))) {
+    throw invalidRequest("INVALID_INPUT", "mandate.display_invoice_number must be alphanumeric and of length upto 25");
+  }
+  const amountMinor = parseAmount(String(sourceInfo.amount ?? ""), mandate.currency);
   if (amountMinor === undefined || amountMinor <= 0) throw invalidRequest("INVALID_INPUT", "Invalid source_info.amount");
   if (amountMinor > mandate.maxAmountMinor) throw invalidRequest("INVALID_INPUT", "Amount greater than mandate max amount");
   const txnDate = /^\d{1,11}$/.test(String(sourceInfo.txn_date ?? "")) ? Number(sourceInfo.txn_date) * 1000 : ctx.clock.now();
@@ -152,6 +167,7 @@ function preDebitNotify(ctx: SimContext, mandate: Mandate, fields: Fields): Noti
     mandateId: mandate.mandateId,
     status: "PENDING",
     amountMinor,
+    currency: mandate.currency,
     txnDate,
     description: fields.description ?? "",
     providerName: "SIMULATOR",

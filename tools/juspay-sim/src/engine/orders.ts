@@ -2,6 +2,7 @@ import type { SimContext } from "../context.js";
 import { isoTime, newId } from "../context.js";
 import type { Fields } from "../http/body.js";
 import { JuspayError, invalidRequest, missingParameter, orderNotFound } from "../http/errors.js";
+import { DEFAULT_CURRENCY, decimalsOf } from "../render/currencies.js";
 import { parseAmount } from "../render/money.js";
 import { currentTxn, emitOrderEvent, emitTxnEvent } from "../render/order.js";
 import type { Order, OrderStatus, Outcome, PaymentMethodType, Txn } from "../state/model.js";
@@ -50,11 +51,17 @@ export function onTxnStatus(listener: TxnListener): () => void {
 // break a URL path, or is longer than 20, does not.
 const ORDER_ID = /^[A-Za-z0-9_.-]{1,20}$/;
 const UDF_MAX = 255;
+/**
+ * udf1-udf5 take no special characters ("please use UDF 6 to 10", reference
+ * §1.4). Juspay lists none; the simulator refuses anything beyond ASCII
+ * letters, digits, space, "." "_" "-" (its reading; README "Fidelity").
+ */
+const PLAIN_UDF = /^[A-Za-z0-9 ._-]*$/;
 const ADDRESS_PARTS = ["first_name", "last_name", "line1", "line2", "line3", "city", "state", "country", "postal_code", "phone", "country_code_iso"];
 
-function parseOrderAmount(text: string | undefined): number {
+function parseOrderAmount(text: string | undefined, currency: string): number {
   if (text === undefined || text.trim() === "") throw missingParameter("amount");
-  const minor = parseAmount(text);
+  const minor = parseAmount(text, currency);
   if (minor === undefined || minor <= 0) throw invalidRequest("INVALID_INPUT", "Invalid order amount");
   return minor;
 }
@@ -72,6 +79,7 @@ function readUdfs(fields: Fields, into: string[] = []): string[] {
     const value = fields[`udf${i}`];
     if (value === undefined) continue;
     if (value.length > UDF_MAX) throw invalidRequest("INVALID_INPUT", `udf${i} must be at most ${UDF_MAX} characters`);
+    if (i <= 5 && !PLAIN_UDF.test(value)) throw invalidRequest("INVALID_INPUT", `udf${i} must not contain special characters; use udf6 to udf10`);
     into[i - 1] = value;
   }
   return Array.from({ length: 10 }, (_, i) => into[i] ?? "");
@@ -88,15 +96,17 @@ export function createOrder(ctx: SimContext, fields: Fields, source: "api" | "se
   const orderId = fields["order_id"]?.trim();
   if (!orderId) throw missingParameter("order_id");
   if (!ORDER_ID.test(orderId)) throw invalidRequest("INVALID_INPUT", "order_id must be alphanumeric and less than 21 characters");
-  const amountMinor = parseOrderAmount(fields["amount"]);
+  const currency = (fields["currency"] ?? DEFAULT_CURRENCY).trim().toUpperCase() || DEFAULT_CURRENCY;
+  // An unknown code, or one with more decimals than Juspay's amounts carry (render/currencies.ts).
+  if (decimalsOf(currency) === undefined) throw invalidRequest("INVALID_INPUT", "Invalid currency");
+  const amountMinor = parseOrderAmount(fields["amount"], currency);
   if (orderRecord(ctx.state, orderId)) {
     // Juspay documents one duplicate-order answer (POST /txns creating an
     // order, reference §1.5); POST /orders and /session answer with it too.
     // An id differing only in letter case is the same order (state/order-key.ts).
     throw new JuspayError(400, { status_id: 40, status: "DUPLICATE_ORDER_ID", error_message: "Order already exists with the given order_id" });
   }
-  const currency = (fields["currency"] ?? "INR").trim().toUpperCase() || "INR";
-  if (!/^[A-Z]{3}$/.test(currency)) throw invalidRequest("INVALID_INPUT", "Invalid currency");
+  const udfs = readUdfs(fields);
   const metadata = prefixed(fields, "metadata.");
   if (source !== "api") metadata["payment_page_client_id"] ??= fields["payment_page_client_id"] ?? ctx.options.clientId;
   const mandateFields = Object.entries(fields).filter(([k]) => k.startsWith("mandate.") || k === "mandate_max_amount" || k === "options.create_mandate");
@@ -114,7 +124,7 @@ export function createOrder(ctx: SimContext, fields: Fields, source: "api" | "se
     description: fields["description"] ?? "",
     productId: fields["product_id"] ?? "",
     returnUrl: fields["return_url"] ?? "",
-    udfs: readUdfs(fields),
+    udfs,
     billingAddress: readAddress(fields, "billing_address_"),
     shippingAddress: readAddress(fields, "shipping_address_"),
     metadata,
@@ -125,7 +135,7 @@ export function createOrder(ctx: SimContext, fields: Fields, source: "api" | "se
   };
   if (mandateFields.length > 0) {
     // Bad registration parameters fail the order as Juspay would (400).
-    mandateTerms(fields, amountMinor, now);
+    mandateTerms(fields, amountMinor, currency, now);
     requireMandateCustomer(ctx, fields);
     order.mandateRequest = Object.fromEntries(mandateFields);
   }
@@ -172,10 +182,13 @@ function hasSucceeded(order: Order): boolean {
 export function updateOrder(ctx: SimContext, orderId: string, fields: Fields): Order {
   const order = requireOrder(ctx, orderId);
   if (hasSucceeded(order)) throw invalidRequest("INVALID_ACTION", "Order is already charged and cannot be updated");
-  if (fields["amount"] !== undefined) order.amountMinor = parseOrderAmount(fields["amount"]);
+  // Every check before any change: a refused update changes nothing.
+  const amountMinor = fields["amount"] === undefined ? order.amountMinor : parseOrderAmount(fields["amount"], order.currency);
+  const udfs = readUdfs(fields, [...order.udfs]);
+  order.amountMinor = amountMinor;
   readAddress(fields, "billing_address_", order.billingAddress);
   readAddress(fields, "shipping_address_", order.shippingAddress);
-  order.udfs = readUdfs(fields, order.udfs);
+  order.udfs = udfs;
   order.updatedAt = ctx.clock.now();
   ctx.changed();
   return order;

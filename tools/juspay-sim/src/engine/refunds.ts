@@ -60,7 +60,7 @@ export function createRefund(ctx: SimContext, order: Order, fields: Fields): Ref
   if (order.refunds.some((r) => r.uniqueRequestId === uniqueRequestId)) {
     throw refundError("duplicate.call", "A refund call was already completed with this unique_request_id for the order.");
   }
-  const amountMinor = parseAmount(fields["amount"]);
+  const amountMinor = parseAmount(fields["amount"], order.currency);
   if (amountMinor === undefined || amountMinor <= 0) throw refundError("invalid amount", "Amount is invalid.");
   const txnId = fields["txn_id"]?.trim();
   // Only a CHARGED order, and (by txn_id) only the txn that charged it, can be refunded.

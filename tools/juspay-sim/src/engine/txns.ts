@@ -1,9 +1,10 @@
 import type { SimContext } from "../context.js";
 import type { Fields } from "../http/body.js";
 import { invalidRequest, missingParameter } from "../http/errors.js";
+import { DEFAULT_CURRENCY } from "../render/currencies.js";
 import { parseAmount, toDecimalString } from "../render/money.js";
 import type { Order, Outcome, PaymentMethodType, Txn } from "../state/model.js";
-import { findMandate } from "./mandates.js";
+import { INVOICE_NUMBER, findMandate } from "./mandates.js";
 import { createOrder, findOrder, payOrder, type PaymentRequest } from "./orders.js";
 
 // POST /txns (reference §2.7, §2.8): a payment attempt on an existing order
@@ -56,13 +57,17 @@ function executeMandate(ctx: SimContext, fields: Fields): { order: Order; txn: T
   const orderFields = unprefixed(fields, "order.");
   if (!orderFields["order_id"]) throw missingParameter("order.order_id");
   if (orderFields["amount"] === undefined) throw invalidRequest("INVALID_INPUT", "Amount not found in request.");
-  const amountMinor = parseAmount(orderFields["amount"]);
+  // A debit is in the mandate's currency (the simulator's reading: Juspay documents no other).
+  if ((orderFields["currency"] ?? DEFAULT_CURRENCY) !== mandate.currency) throw invalidRequest("Invalid", "Order currency differs from the mandate's currency");
+  const amountMinor = parseAmount(orderFields["amount"], mandate.currency);
   if (amountMinor === undefined || amountMinor <= 0) throw invalidRequest("Invalid", "Invalid order amount");
   if (mandate.status !== "ACTIVE") throw invalidRequest("JP_852", "Mandate is not in ACTIVE state");
   if (mandate.amountRule === "FIXED" && amountMinor !== mandate.maxAmountMinor) {
     throw invalidRequest("Invalid", "Order amount not equal to mandate max amount");
   }
   if (amountMinor > mandate.maxAmountMinor) throw invalidRequest("Invalid", "Order amount greater than mandate max amount");
+  const invoice = fields["mandate.display_invoice_number"];
+  if (invoice !== undefined && !INVOICE_NUMBER.test(invoice)) throw invalidRequest("INVALID_INPUT", "mandate.display_invoice_number must be alphanumeric and of length upto 25");
   const notificationId = fields["mandate.notification_id"];
   const notification = notificationId === undefined ? undefined : Object.values(ctx.state.notifications).find((n) => n.id === notificationId || n.objectReferenceId === notificationId);
   if (notificationId !== undefined && notification?.mandateId !== mandate.mandateId) {
@@ -98,7 +103,7 @@ export function txnAnswer(ctx: SimContext, order: Order, txn: Txn, intent: boole
   if (intent) {
     payment.sdk_params = {
       scheme: order.mandateRequest !== undefined ? "mandate" : "upi",
-      uri_params: { pa: "sim@upi", pn: "Simulator", tr: txn.txnId, am: toDecimalString(order.amountMinor), cu: order.currency, mc: "5411" },
+      uri_params: { pa: "sim@upi", pn: "Simulator", tr: txn.txnId, am: toDecimalString(order.amountMinor, order.currency), cu: order.currency, mc: "5411" },
     };
   }
   return {

@@ -1,6 +1,7 @@
 import { isoTime } from "../context.js";
 import type { Mandate, Notification } from "../state/model.js";
-import { toDecimalString, toRupees } from "./money.js";
+import { DEFAULT_CURRENCY } from "./currencies.js";
+import { toDecimalString, toMajorUnits } from "./money.js";
 
 // A mandate as Juspay writes it, in the three shapes its samples show:
 // the `mandate` block inside an order status (status key `mandate_status`),
@@ -24,7 +25,7 @@ export function mandateBlock(m: Mandate): Record<string, unknown> {
 /** What the payer agreed to: the same fields in every shape. */
 function terms(m: Mandate): Record<string, unknown> {
   return {
-    max_amount: toRupees(m.maxAmountMinor),
+    max_amount: toMajorUnits(m.maxAmountMinor, m.currency),
     amount_rule: m.amountRule,
     frequency: m.frequency,
     ...(m.ruleType ? { rule_type: m.ruleType } : {}),
@@ -87,7 +88,7 @@ export function notificationObject(n: Notification): Record<string, unknown> {
     source_object: "MANDATE",
     source_info: {
       txn_date: epochSeconds(n.txnDate),
-      amount: toDecimalString(n.amountMinor).replace(/\.00$/, ""),
+      amount: toDecimalString(n.amountMinor, n.currency ?? DEFAULT_CURRENCY).replace(/\.00$/, ""),
       ...(n.displayInvoiceNumber ? { "mandate.display_invoice_number": n.displayInvoiceNumber } : {}),
     },
     provider_name: n.providerName,

@@ -3,7 +3,7 @@ import type { SimContext } from "../context.js";
 import { isoTime } from "../context.js";
 import type { Order, OrderStatus, Txn } from "../state/model.js";
 import { mandateBlock } from "./mandate.js";
-import { toRupees } from "./money.js";
+import { toMajorUnits } from "./money.js";
 import { amountRefundedMinor, renderRefunds } from "./refund.js";
 
 // Orders as Juspay's API writes them: the create/update answer and the full
@@ -84,8 +84,8 @@ export function renderOrderSummary(ctx: SimContext, order: Order): Record<string
     merchant_id: order.merchantId,
     status: order.status,
     status_id: STATUS_ID[order.status],
-    amount: toRupees(order.amountMinor),
-    effective_amount: toRupees(order.amountMinor),
+    amount: toMajorUnits(order.amountMinor, order.currency),
+    effective_amount: toMajorUnits(order.amountMinor, order.currency),
     currency: order.currency,
     customer_id: order.customerId,
     customer_email: order.customerEmail,
@@ -96,7 +96,7 @@ export function renderOrderSummary(ctx: SimContext, order: Order): Record<string
     payment_links: paymentLinks(ctx, order),
     ...udfs(order),
     refunded: isFullyRefunded(order),
-    amount_refunded: toRupees(amountRefundedMinor(order)),
+    amount_refunded: toMajorUnits(amountRefundedMinor(order), order.currency),
     offers: [],
   };
 }
@@ -154,7 +154,7 @@ export function renderOrder(ctx: SimContext, order: Order, options: RenderOption
     bank_error_code: txn.errorCode ?? "",
     bank_error_message: txn.errorMessage,
     gateway_id: txn.gatewayId,
-    maximum_eligible_refund_amount: toRupees(charged ? Math.max(0, order.amountMinor - amountRefundedMinor(order)) : 0),
+    maximum_eligible_refund_amount: toMajorUnits(charged ? Math.max(0, order.amountMinor - amountRefundedMinor(order)) : 0, order.currency),
     txn_detail: renderTxnDetail(order, txn),
     payment_gateway_response: renderGatewayResponse(txn, options.fullGatewayResponse === true),
   });
@@ -172,7 +172,7 @@ function authType(txn: Txn): string {
 }
 
 export function renderTxnDetail(order: Order, txn: Txn): Record<string, unknown> {
-  const amount = toRupees(txn.amountMinor);
+  const amount = toMajorUnits(txn.amountMinor, order.currency);
   const detail: Record<string, unknown> = {
     txn_id: txn.txnId,
     txn_uuid: txn.txnUuid,

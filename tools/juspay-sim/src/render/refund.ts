@@ -1,6 +1,6 @@
 import { isoTime } from "../context.js";
 import type { Order, Refund } from "../state/model.js";
-import { toRupees } from "./money.js";
+import { toMajorUnits } from "./money.js";
 
 // Refunds as Juspay writes them: entries of an order's refunds[] (fixtures
 // orders/refund-order, order-status, webhooks) and the single object the
@@ -20,7 +20,7 @@ export function renderRefund(refund: Refund, order: Order): Record<string, unkno
   const out: Record<string, unknown> = {
     id: refund.id,
     unique_request_id: refund.uniqueRequestId,
-    amount: toRupees(refund.amountMinor),
+    amount: toMajorUnits(refund.amountMinor, order.currency),
     status: refund.status,
     sent_to_gateway: refund.sentToGateway,
     ref: refund.ref,
@@ -50,7 +50,7 @@ export function renderRefundApi(order: Order, refund: Refund): Record<string, un
     order_id: order.orderId,
     status: refund.status,
     sent_to_gateway: refund.sentToGateway,
-    amount: toRupees(refund.amountMinor),
+    amount: toMajorUnits(refund.amountMinor, order.currency),
     refund_type: refund.refundType,
     refund_source: refundSource(order),
     gateway: txn?.gateway ?? "DUMMY",

@@ -48,7 +48,7 @@ function sdkPayload(ctx: SimContext, fields: Fields, order: Order | undefined, t
   });
   if (order) {
     payload["orderId"] = order.orderId;
-    payload["amount"] = toDoubleString(order.amountMinor);
+    payload["amount"] = toDoubleString(order.amountMinor, order.currency);
     payload["currency"] = order.currency;
   }
   return { requestId: newId(""), service: "in.juspay.hyperpay", payload, expiry: token.client_auth_token_expiry };

@@ -1,4 +1,5 @@
 import type { Fields } from "../http/body.js";
+import { DEFAULT_CURRENCY, decimalsOf } from "../render/currencies.js";
 import { parseAmount } from "../render/money.js";
 import type { Order } from "../state/model.js";
 
@@ -38,16 +39,23 @@ export function checkOrderDetails(text: string, envelope: Record<string, unknown
   if (fields.merchant_id !== merchantId) return { ok: false, code: "JP_001", message: "orderDetails.merchant_id does not match the merchant" };
   const stale = timestampProblem(fields.timestamp!, now);
   if (stale) return { ok: false, code: "JP_001", message: stale };
-  const amountMinor = toMinorUnits(fields.amount!);
-  if (amountMinor === undefined) return { ok: false, code: "JP_003", message: "orderDetails.amount must be a positive amount with at most 2 decimals" };
+  const currency = fields.currency ?? DEFAULT_CURRENCY;
+  if (decimalsOf(currency) === undefined) return { ok: false, code: "JP_003", message: "orderDetails.currency is not a currency Juspay's amounts can carry" };
+  const amountMinor = toMinorUnits(fields.amount!, currency);
+  if (amountMinor === undefined) return { ok: false, code: "JP_003", message: `orderDetails.amount must be a positive amount with at most the decimals of ${currency}` };
   // The envelope's convenience copies must say what was signed: a changed copy is tampering.
   if (envelope.orderId !== undefined && String(envelope.orderId) !== fields.order_id) {
     return { ok: false, code: "JP_001", message: "payload.orderId differs from the signed orderDetails" };
   }
-  if (envelope.amount !== undefined && toMinorUnits(String(envelope.amount)) !== amountMinor) {
+  if (envelope.amount !== undefined && toMinorUnits(String(envelope.amount), currency) !== amountMinor) {
     return { ok: false, code: "JP_001", message: "payload.amount differs from the signed orderDetails" };
   }
-  const currency = fields.currency ?? "INR";
+  // The other copies of Juspay's sample envelope (customerMobile is the signed customer_phone).
+  for (const [copy, signed] of [["customerId", "customer_id"], ["customerEmail", "customer_email"], ["customerMobile", "customer_phone"]] as const) {
+    if (envelope[copy] !== undefined && String(envelope[copy]) !== (fields[signed] ?? "")) {
+      return { ok: false, code: "JP_001", message: `payload.${copy} differs from the signed orderDetails` };
+    }
+  }
   return {
     ok: true,
     orderId: fields.order_id!,
@@ -102,8 +110,8 @@ function toFields(object: Record<string, unknown>): Fields {
   return fields;
 }
 
-/** A positive amount in paise, or undefined. */
-function toMinorUnits(amount: string): number | undefined {
-  const minor = parseAmount(amount);
+/** A positive amount in minor units of `currency`, or undefined. */
+function toMinorUnits(amount: string, currency: string): number | undefined {
+  const minor = parseAmount(amount, currency);
   return minor !== undefined && minor > 0 ? minor : undefined;
 }

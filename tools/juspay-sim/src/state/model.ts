@@ -172,6 +172,8 @@ export interface Notification {
   mandateId: string;
   status: NotificationStatus;
   amountMinor: number;
+  /** The mandate's (the amount is in it); absent in state files written before it was kept = INR. */
+  currency?: string;
   txnDate: number;
   description: string;
   providerName: string;
