@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { ConfigError, EnvReader, type Env } from "@payments/env-config";
-import { DEFAULT_EXECUTION_STATUS_PATH, currencyDecimals } from "@payments/juspay";
+import { DEFAULT_EXECUTION_STATUS_PATH, DEFAULT_SDK_LANGUAGE, currencyDecimals } from "@payments/juspay";
 import { readJuspayAuth, type JuspayAuth } from "./juspay-auth-config.js";
 import { readAccess, type AccessConfig } from "./auth/access-config.js";
 
@@ -66,6 +66,8 @@ export interface PaymentsSettings {
   clientId: string;
   /** HyperSDK environment in payloads. */
   sdkEnvironment: "sandbox" | "production";
+  /** `language` of signed process payloads (Juspay's sample: "english"); unset = the builder's default, "english". */
+  sdkLanguage?: string;
   /** Process payload flavour when the request does not choose one. */
   defaultFlavour: PayloadFlavour;
   /** RSA keys for signed payloads: the active one signs; empty when none is configured. */
@@ -291,6 +293,7 @@ function readPayments(read: EnvReader, mode: Config["mode"]): PaymentsSettings {
   return {
     clientId: read.pattern("JUSPAY_CLIENT_ID", /^[A-Za-z0-9_.-]{1,64}$/, "1-64 characters from A-Z a-z 0-9 _ . -"),
     sdkEnvironment: read.oneOf("JUSPAY_SDK_ENVIRONMENT", ["sandbox", "production"] as const, mode === "production" ? "production" : "sandbox"),
+    sdkLanguage: read.pattern("JUSPAY_SDK_LANGUAGE", /^[a-z]{1,32}$/, "lower-case letters, e.g. english", DEFAULT_SDK_LANGUAGE),
     defaultFlavour,
     signingKeys,
     returnUrlOrigins: readOrigins(read, "RETURN_URL_ALLOWED_ORIGINS"),

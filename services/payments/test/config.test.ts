@@ -107,6 +107,20 @@ describe("loadConfig", () => {
     expect(config.jobs).toEqual({ enabled: true, pollIntervalMs: 1_000, concurrency: 10, timeoutMs: 60_000, rescueAfterMs: 30_000 });
   });
 
+  it("writes language english into signed payloads (Juspay's sample) unless JUSPAY_SDK_LANGUAGE says otherwise", () => {
+    expect(loadConfig(valid).payments.sdkLanguage).toBe("english");
+    expect(loadConfig({ ...valid, JUSPAY_SDK_LANGUAGE: "hindi" }).payments.sdkLanguage).toBe("hindi");
+    const problems = problemsOf({ ...valid, JUSPAY_SDK_LANGUAGE: "Hindi!" });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^JUSPAY_SDK_LANGUAGE: /);
+  });
+
+  it("enables only currencies in the ISO 4217 table: an unknown code is a configuration problem", () => {
+    const problems = problemsOf({ ...valid, ENABLED_CURRENCIES: "INR,ABC" });
+    expect(problems).toEqual([expect.stringMatching(/^ENABLED_CURRENCIES: "ABC"/)]);
+    expect(loadConfig({ ...valid, ENABLED_CURRENCIES: "INR,JPY" }).payments.currencies).toEqual(["INR", "JPY"]);
+  });
+
   it("keeps amount changes refused for at least the signed payload's promised life (JUSPAY_SIGNED_PAYLOAD_WINDOW_MS)", () => {
     expect(loadConfig(valid).payments.signedPayloadWindowMs).toBe(16 * 60_000);
     expect(loadConfig({ ...valid, JUSPAY_SIGNED_PAYLOAD_WINDOW_MS: "1800000" }).payments.signedPayloadWindowMs).toBe(30 * 60_000);

@@ -78,11 +78,11 @@ describe("ExecuteMandate", () => {
     await waitForNotification("pdnD1", NotificationStatus.SUCCESS);
     const txns = simRequests(stack, "txns");
 
-    const res = await execute({ orderId: "mdeD1", amountMinor: 2_000n, notificationId: "pdnD1", displayInvoiceNumber: "INV/2026/1" });
+    const res = await execute({ orderId: "mdeD1", amountMinor: 2_000n, notificationId: "pdnD1", displayInvoiceNumber: "INV20261" });
     expect(PENDING).toContain(res.order!.status);
     expect(res.order).toMatchObject({ orderId: "mdeD1", orderType: OrderType.MANDATE_EXECUTION, mandateId: m.mandateId, customerId: m.customerId, terminal: false });
     expect(res.order!.amount).toMatchObject(inr(2_000n));
-    expect(res.execution).toMatchObject({ orderId: "mdeD1", mandateId: m.mandateId, notificationId: "pdnD1", displayInvoiceNumber: "INV/2026/1" });
+    expect(res.execution).toMatchObject({ orderId: "mdeD1", mandateId: m.mandateId, notificationId: "pdnD1", displayInvoiceNumber: "INV20261" });
     expect(res.execution!.amount).toMatchObject(inr(2_000n));
     expect(await orderRow(stack, "mdeD1")).toMatchObject({ order_type: "MANDATE_EXECUTION", customer_id: m.customerId, amount_minor: 2_000n });
     expect(await executionRow(stack, "mdeD1")).toMatchObject({ mandate_id: m.mandateId, notification_id: "pdnD1" });
@@ -200,6 +200,11 @@ describe("ExecuteMandate refusals: no order row, no POST /txns", () => {
     ["an unknown notification", () => ({ orderId: "mdeR8", notificationId: "pdnNobody" }), Code.NotFound, ErrorReason.NOT_FOUND, undefined],
     ["an unknown mandate", () => ({ orderId: "mdeR9", mandateId: "mdt_unknown_1" }), Code.NotFound, ErrorReason.NOT_FOUND, undefined],
     ["a PAUSED mandate", () => ({ orderId: "mdeR10", mandateId: paused.mandateId }), Code.FailedPrecondition, ErrorReason.MANDATE_STATE_INVALID, undefined],
+    // Juspay's limits (issue 17): notification ids and invoice numbers are 1-25 A-Z a-z 0-9.
+    ["a notification_id with an underscore", () => ({ orderId: "mdeR11", notificationId: "pdn_1" }), Code.InvalidArgument, ErrorReason.INVALID_FIELD, "notification_id"],
+    ["a notification_id of 26 characters", () => ({ orderId: "mdeR12", notificationId: "n".repeat(26) }), Code.InvalidArgument, ErrorReason.INVALID_FIELD, "notification_id"],
+    ["a display_invoice_number with a slash", () => ({ orderId: "mdeR13", displayInvoiceNumber: "INV/2026/1" }), Code.InvalidArgument, ErrorReason.INVALID_FIELD, "display_invoice_number"],
+    ["a display_invoice_number of 26 characters", () => ({ orderId: "mdeR14", displayInvoiceNumber: "I".repeat(26) }), Code.InvalidArgument, ErrorReason.INVALID_FIELD, "display_invoice_number"],
   ];
   it.each(cases)("refuses %s", async (_name, debit, code, reason, field) => {
     const request = debit();
@@ -256,7 +261,7 @@ describe("ExecuteMandate idempotency", () => {
     expect(simRequests(stack, "txns")).toBe(txns);
     expect(simDebits("mdeK1")).toBe(1);
 
-    for (const changed of [{ orderId: "mdeK2" }, { amountMinor: 3_000n }, { displayInvoiceNumber: "INV-other" }]) {
+    for (const changed of [{ orderId: "mdeK2" }, { amountMinor: 3_000n }, { displayInvoiceNumber: "INVother" }]) {
       const { detail } = await refusal(execute({ ...request, ...changed }), Code.FailedPrecondition, ErrorReason.IDEMPOTENCY_KEY_REUSED);
       expect(detail.retryable).toBe(false);
     }

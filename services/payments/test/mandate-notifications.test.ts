@@ -140,6 +140,12 @@ describe("SendPreDebitNotification", () => {
     ["a debit_time in the past", "pdnBad3", { debitTime: fromNow(-HOUR_MS) }, Code.InvalidArgument, ErrorReason.INVALID_FIELD, "debit_time"],
     ["a debit_time after the mandate's end", "pdnBad4", { debitTime: fromNow(31 * 366 * 24 * HOUR_MS) }, Code.FailedPrecondition, ErrorReason.MANDATE_RULE_VIOLATED, "debit_time"],
     ["an unknown mandate", "pdnBad5", { mandateId: "mdt_unknown_1" }, Code.NotFound, ErrorReason.NOT_FOUND, undefined],
+    // Juspay's Notification API limits (issue 17): object_reference_id 1-25 alphanumerics, description at most 50.
+    ["a notification_id of 26 characters", "pdnBad6".padEnd(26, "x"), {}, Code.InvalidArgument, ErrorReason.INVALID_FIELD, "notification_id"],
+    ["a notification_id with an underscore", "pdn_bad7", {}, Code.InvalidArgument, ErrorReason.INVALID_FIELD, "notification_id"],
+    ["a notification_id with a hyphen", "pdn-bad8", {}, Code.InvalidArgument, ErrorReason.INVALID_FIELD, "notification_id"],
+    ["a description of 51 characters", "pdnBad9", { description: "d".repeat(51) }, Code.InvalidArgument, ErrorReason.INVALID_FIELD, "description"],
+    ["a description of 26 emoji (52 UTF-16 code units)", "pdnBad10", { description: "😀".repeat(26) }, Code.InvalidArgument, ErrorReason.INVALID_FIELD, "description"],
   ] as const)("refuses %s with no write and no Juspay call", async (_name, notificationId, over, code, reason, field) => {
     const calls = simRequests(stack, "mandate_command");
     const sent = simNotifications(stack).length;
@@ -148,6 +154,14 @@ describe("SendPreDebitNotification", () => {
     expect(await notificationRow(stack, notificationId)).toBeUndefined();
     expect(simRequests(stack, "mandate_command")).toBe(calls);
     expect(simNotifications(stack)).toHaveLength(sent);
+  });
+
+  it("sends values at Juspay's limits unchanged: a 25-character id and a 50-character description (the control for the refusals above)", async () => {
+    const notificationId = "pdnLimit".padEnd(25, "9");
+    const description = "d".repeat(50);
+    const res = await stack.mandates.sendPreDebitNotification({ idempotencyKey: "key-pdnLimit", mandateId: m.mandateId, notificationId, amount: inr(2_000n), debitTime: DEBIT_TIME, description });
+    expect(res.notification).toMatchObject({ notificationId, description });
+    expect(onlySimNotification(notificationId).description).toBe(description);
   });
 
   it("refuses a PAUSED and then a REVOKED mandate: MANDATE_STATE_INVALID, nothing written or sent", async () => {

@@ -60,6 +60,11 @@ describe("CreateProcessPayload, signature flavour", () => {
     expect(details).toMatchObject({ order_id: "pp1", amount: "100.50", customer_id: "cust_1", currency: "INR", return_url: "https://shop.example.com/done", udf1: "a", udf2: "", udf3: "c" });
     const payload = JSON.parse(res.payloadJson) as { payload: Record<string, string> };
     expect(payload.payload.orderDetails).toBe(signed!.orderDetails);
+    // The envelope of Juspay's signature sample (issue 17, point 10): customerMobile (not customerPhone) and language.
+    expect(Object.keys(payload.payload).sort()).toEqual(
+      ["action", "amount", "clientId", "currency", "customerEmail", "customerId", "customerMobile", "environment", "language", "merchantId", "merchantKeyId", "orderDetails", "orderId", "signature"].sort(),
+    );
+    expect(payload.payload).toMatchObject({ customerId: "cust_1", customerEmail: "asha@example.com", customerMobile: "9876543210", language: "english", amount: "100.50" });
 
     // One byte changed in what was signed: the simulator (as Juspay) refuses it.
     const tampered = JSON.parse(res.payloadJson) as { payload: Record<string, string> };

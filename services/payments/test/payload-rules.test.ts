@@ -158,3 +158,31 @@ describe("whatever the payload builder would refuse is refused before the order 
     expect(await orderRow("emoji1")).toBeDefined();
   });
 });
+
+// Issue 17, point 5: Juspay's Create Order API says values with special
+// characters belong in udf6-udf10 ("please use UDF 6 to 10"); the contract
+// lets udf1-udf5 carry only A-Z a-z 0-9, space, "." "_" "-".
+describe("udf1-udf5 without special characters", () => {
+  it.each([["udf1", "a&b"], ["udf3", "user@example.com"], ["udf5", "caf\u00e9"], ["udf2", "a/b"]])("CreateProcessPayload refuses %s = %j, naming udfs.%s, without writing", async (udf, value) => {
+    const before = await orderCount();
+    const err = await refusal(call({ udfs: { [udf]: value } }));
+    expect(err.code).toBe(Code.InvalidArgument);
+    expect(errorReason(err)).toBe(ErrorReason.INVALID_FIELD);
+    expect(errorDetail(err)?.fieldViolations.map((v) => v.field)).toEqual([`udfs.${udf}`]);
+    expect(await orderCount()).toBe(before);
+  });
+
+  it("accepts plain udf1-udf5 and special characters in udf6-udf10, signed as given; the simulator takes them", async () => {
+    const res = await call({ orderId: "udfok1", udfs: { udf1: "Plan A-1_x.y", udf6: "a&b <c> café", udf10: "user@example.com" } });
+    const signed = res.flavourDetails.case === "signed" ? res.flavourDetails.value : undefined;
+    expect(JSON.parse(signed!.orderDetails)).toMatchObject({ udf1: "Plan A-1_x.y", udf6: "a&b <c> café", udf10: "user@example.com" });
+    expect((await sdkProcess(stack, res.payloadJson)).status).toBe("charged");
+  });
+
+  it("UpdateOrder refuses a special character in udf4, naming udfs.udf4", async () => {
+    await call({ orderId: "udfupd1" });
+    const err = await refusal(stack.orders.updateOrder({ idempotencyKey: "udf-upd-key-1", orderId: "udfupd1", udfs: { udf4: "x#y" } }));
+    expect(err.code).toBe(Code.InvalidArgument);
+    expect(errorDetail(err)?.fieldViolations.map((v) => v.field)).toEqual(["udfs.udf4"]);
+  });
+});

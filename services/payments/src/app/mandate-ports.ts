@@ -6,6 +6,7 @@ import type {
   JuspayNotification,
   JuspayTxnAnswer,
   ListMandatesOptions,
+  NotificationStatusOptions,
   PauseMandateParams,
   PreDebitNotifyParams,
   ResumeMandateParams,
@@ -26,7 +27,7 @@ export interface JuspayMandatesApi {
 }
 
 export interface JuspayNotificationsApi {
-  status(notificationId: string, options: Routed): Promise<JuspayNotification>;
+  status(notificationId: string, options: Routed<NotificationStatusOptions>): Promise<JuspayNotification>;
 }
 
 export interface JuspayTxnsApi {

@@ -42,7 +42,7 @@ export async function updateOrder(ctx: AppContext, update: OrderUpdate, budget: 
     try {
       await ctx.juspay.orders.update(
         row.order_id,
-        { amountMinor: update.amount === undefined ? undefined : toJuspayMinor(update.amount.minor), extra: { ...update.udfs } },
+        { amountMinor: update.amount === undefined ? undefined : toJuspayMinor(update.amount.minor), currency: row.currency, extra: { ...update.udfs } },
         { signal: budget.signal, deadline: budget.deadline, routingId: row.customer_id },
       );
     } catch (err) {

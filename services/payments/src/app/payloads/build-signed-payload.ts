@@ -18,6 +18,7 @@ export async function buildSignedPayload(ctx: AppContext, order: OrderRow, now: 
     merchantId: ctx.merchantId,
     clientId: ctx.settings.clientId,
     environment: ctx.settings.sdkEnvironment,
+    ...(ctx.settings.sdkLanguage !== undefined && { language: ctx.settings.sdkLanguage }),
     now,
     keys,
     order: sdkOrderOf(order),

@@ -43,7 +43,7 @@ export async function sendRefund(ctx: AppContext, refund: RefundRow, customerId:
   try {
     const answer = await ctx.juspay.orders.refund(
       refund.order_id,
-      { uniqueRequestId: refund.unique_request_id, amountMinor: toJuspayMinor(refund.amount_minor) },
+      { uniqueRequestId: refund.unique_request_id, amountMinor: toJuspayMinor(refund.amount_minor), currency: refund.currency },
       { signal: budget.signal, deadline: budget.deadline, routingId: customerId },
     );
     const applied = await applyOrderStatus(ctx, answer);

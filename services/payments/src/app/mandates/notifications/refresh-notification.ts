@@ -27,7 +27,7 @@ export async function refreshNotification(ctx: AppContext, notificationId: strin
   // A foreign key keeps the mandate row; without it the read could not carry its customer's x-routing-id.
   if (mandate === undefined) throw new AppError("internal", ErrorReason.INTERNAL, `notification ${notificationId} has no mandate row`);
   try {
-    const reported = await ctx.juspay.notifications.status(notificationId, { signal: budget.signal, deadline: budget.deadline, routingId: mandate.customer_id });
+    const reported = await ctx.juspay.notifications.status(notificationId, { signal: budget.signal, deadline: budget.deadline, routingId: mandate.customer_id, currency: row.currency });
     return { notification: (await applyNotification(ctx, notificationId, reported)) ?? row, stale: null, unknownAtJuspay: false };
   } catch (err) {
     if (!isJuspayError(err)) throw err;

@@ -46,6 +46,7 @@ export async function deliverNotification(ctx: AppContext, row: NotificationRow,
       {
         objectReferenceId: row.notification_id,
         amountMinor: toJuspayMinor(row.amount_minor),
+        currency: row.currency,
         txnDate: row.debit_at,
         ...(row.description !== null ? { description: row.description } : {}),
       },
@@ -65,7 +66,7 @@ export async function deliverNotification(ctx: AppContext, row: NotificationRow,
 /** Juspay refused: if it holds our id anyway (an earlier attempt), that is the truth; else a refusal fails the notification. */
 async function checkBeforeFailing(ctx: AppContext, row: NotificationRow, refusal: JuspayError | null, budget: CallBudget, customerId: string): Promise<NotificationRow> {
   try {
-    const held = await ctx.juspay.notifications.status(row.notification_id, { signal: budget.signal, deadline: budget.deadline, routingId: customerId });
+    const held = await ctx.juspay.notifications.status(row.notification_id, { signal: budget.signal, deadline: budget.deadline, routingId: customerId, currency: row.currency });
     return (await applyNotification(ctx, row.notification_id, held)) ?? row;
   } catch (err) {
     if (err instanceof JuspayNotFoundError && refusal !== null) return markNotificationRejected(ctx, row, refusal);
