@@ -40,6 +40,14 @@ describe("a zero-decimal currency end to end", () => {
     expect(simOrder("jpyg1")).toMatchObject({ amountMinor: 500, currency: "JPY" });
   });
 
+  it("UpdateOrder to 600 JPY makes Juspay's order 600 yen", async () => {
+    await insertOrderRow(stack, { orderId: "jpyu1", amountMinor: 500n, currency: "JPY" });
+    await createSimOrder(stack, { orderId: "jpyu1", amountMinor: 500n, currency: "JPY", amountText: "500" });
+    const res = await stack.orders.updateOrder({ idempotencyKey: "jpy-key-0004", orderId: "jpyu1", amount: jpy(600n) });
+    expect(res.order!.amount).toMatchObject(jpy(600n));
+    expect(simOrder("jpyu1")).toMatchObject({ amountMinor: 600, currency: "JPY" });
+  });
+
   it("RefundOrder of 200 JPY refunds 200 yen at Juspay", async () => {
     await insertOrderRow(stack, { orderId: "jpyr1", amountMinor: 500n, currency: "JPY" });
     await createSimOrder(stack, { orderId: "jpyr1", amountMinor: 500n, currency: "JPY", amountText: "500" });

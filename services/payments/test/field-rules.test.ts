@@ -5,7 +5,9 @@ import {
   GetRefundRequestSchema,
   ListRefundsRequestSchema,
   RefundOrderRequestSchema,
+  UpdateOrderRequestSchema,
 } from "@payments/proto/payments/v1/order_service_pb";
+import { ExecuteMandateRequestSchema, SendPreDebitNotificationRequestSchema } from "@payments/proto/payments/v1/mandate_service_pb";
 import { describe, expect, it } from "vitest";
 import { findViolations, patternOf } from "../src/rpc/field-rules.js";
 import { PAYMENTS_SERVICES } from "../src/rpc/routes.js";
@@ -114,3 +116,27 @@ function* allRequestMessages(): Generator<DescMessage> {
   }
   for (const service of PAYMENTS_SERVICES) for (const method of service.methods) yield* visit(method.input);
 }
+
+// Issue 17, points 1 and 5: Juspay's own limits, written in the contract.
+describe("Juspay's field limits in the contract", () => {
+  it("udf1-udf5 take A-Z a-z 0-9, space . _ - only; udf6-udf10 take special characters", () => {
+    const udfs = (u: Record<string, string>) => findViolations(UpdateOrderRequestSchema, create(UpdateOrderRequestSchema, { idempotencyKey: "udf-key-0001", orderId: "ord1", udfs: u }));
+    expect(udfs({ udf1: "Plan A-1_x.y", udf6: "a&b <c> café", udf10: "u@example.com" })).toEqual([]);
+    for (const udf of ["udf1", "udf2", "udf3", "udf4", "udf5"]) {
+      expect(udfs({ [udf]: "a&b" }).map((v) => [v.field, v.rule])).toEqual([[`udfs.${udf}`, "pattern"]]);
+    }
+  });
+
+  it("pre-debit notification ids are 1-25 alphanumerics, descriptions at most 50, invoice numbers 1-25 alphanumerics", () => {
+    const notify = (over: Record<string, string>) =>
+      findViolations(SendPreDebitNotificationRequestSchema, create(SendPreDebitNotificationRequestSchema, { idempotencyKey: "pdn-key-0001", mandateId: "md1", notificationId: "n1", amount: { amountMinor: 100n, currency: "INR" }, debitTime: { seconds: 2_000_000_000n }, ...over })).map((v) => v.field);
+    expect(notify({ notificationId: "A".repeat(25), description: "d".repeat(50) })).toEqual([]);
+    expect(notify({ notificationId: "A".repeat(26) })).toEqual(["notification_id"]);
+    expect(notify({ notificationId: "pdn_1" })).toEqual(["notification_id"]);
+    expect(notify({ description: "d".repeat(51) })).toEqual(["description"]);
+    const execute = (over: Record<string, string>) =>
+      findViolations(ExecuteMandateRequestSchema, create(ExecuteMandateRequestSchema, { idempotencyKey: "exe-key-0001", mandateId: "md1", orderId: "e1", amount: { amountMinor: 100n, currency: "INR" }, ...over })).map((v) => v.field);
+    expect(execute({ notificationId: "n".repeat(25), displayInvoiceNumber: "I".repeat(25) })).toEqual([]);
+    expect(execute({ notificationId: "pdn-1", displayInvoiceNumber: "INV/2026/1" })).toEqual(["notification_id", "display_invoice_number"]);
+  });
+});
