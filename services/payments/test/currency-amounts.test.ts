@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(async () => stack?.stop());
 
 const jpy = (amountMinor: bigint) => ({ amountMinor, currency: "JPY" });
-const simOrder = (orderId: string) => stack.sim.state.orders[orderId];
+const simOrder = (orderId: string) => stack.sim.order(orderId);
 
 describe("a zero-decimal currency end to end", () => {
   it("SESSION flavour: Juspay's order is 500 yen, the SDK pays it and the status read back verifies against our row", async () => {

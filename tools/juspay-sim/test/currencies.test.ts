@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { orderRecord } from "../src/state/order-key.js";
 import { newOrder, orderId, pay, startApi, type Api } from "./helpers/api.js";
 
 // Issue 17, point 6, over real HTTP: the simulator reads and writes amounts
@@ -15,7 +16,7 @@ afterAll(async () => api?.close());
 describe("zero-decimal currencies", () => {
   it("a JPY order of \"500\" is 500 yen: stored as 500 minor units, answered as 500, refunded in yen", async () => {
     const id = await newOrder(api, "500", { currency: "JPY" });
-    expect(api.sim.state.orders[id]).toMatchObject({ amountMinor: 500, currency: "JPY" });
+    expect(orderRecord(api.sim.state, id)).toMatchObject({ amountMinor: 500, currency: "JPY" });
     expect((await api.get(`/orders/${id}`)).body).toMatchObject({ amount: 500, currency: "JPY" });
     pay(api, id, { outcome: "success" });
     const refunded = await api.form(`/orders/${id}/refunds`, { unique_request_id: `r${id}`.slice(0, 20), amount: "200" });
@@ -28,7 +29,7 @@ describe("zero-decimal currencies", () => {
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ error_code: "INVALID_INPUT", error_message: "Invalid order amount" });
     const id = await newOrder(api, "500.00", { currency: "JPY" });
-    expect(api.sim.state.orders[id]!.amountMinor).toBe(500);
+    expect(orderRecord(api.sim.state, id)!.amountMinor).toBe(500);
   });
 
   it("a JPY mandate's max_amount, its pre-debit notification and its debits are in yen", async () => {
@@ -53,7 +54,7 @@ describe("currencies Juspay's amounts cannot carry", () => {
     const res = await api.form("/orders", { order_id: id, amount: "1.50", currency });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error_code: "INVALID_INPUT", error_message: "Invalid currency" });
-    expect(api.sim.state.orders[id]).toBeUndefined();
+    expect(orderRecord(api.sim.state, id)).toBeUndefined();
   });
 });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { orderRecord } from "../src/state/order-key.js";
 import { newOrder, orderId, pay, startApi, type Api } from "./helpers/api.js";
 
 // Issue 17, points 1 and 5, over real HTTP: the simulator refuses what
@@ -75,7 +76,7 @@ describe("pre_debit_notify", () => {
     const res = await api.form("/txns", { mandate_id: mandateId, "order.order_id": id, "order.amount": "10.00", "mandate.display_invoice_number": "INV-1", merchant_id: "sim_merchant", format: "json" });
     expect(res.status).toBe(400);
     expect(res.body).toEqual(INVALID_INPUT);
-    expect(api.sim.state.orders[id]).toBeUndefined();
+    expect(orderRecord(api.sim.state, id)).toBeUndefined();
   });
 });
 
@@ -87,7 +88,7 @@ describe("udf1-udf5 without special characters", () => {
       expect(res.status).toBe(400);
       expect(res.body).toEqual(INVALID_INPUT);
       expect(res.body.error_message).toContain(udf);
-      expect(api.sim.state.orders[id]).toBeUndefined();
+      expect(orderRecord(api.sim.state, id)).toBeUndefined();
     }
     const session = await api.json("/session", { order_id: orderId("udf"), amount: "10.00", customer_id: "c1", payment_page_client_id: "sim_client", action: "paymentPage", udf2: `a${ch}b` });
     expect(session.status).toBe(400);
