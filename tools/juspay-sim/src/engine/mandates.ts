@@ -1,6 +1,6 @@
 import { newId, type SimContext } from "../context.js";
 import type { Fields } from "../http/body.js";
-import { JuspayError, invalidRequest, missingParameter, txnsStyleError } from "../http/errors.js";
+import { JuspayError, invalidField, invalidRequest, missingParameter, txnsStyleError } from "../http/errors.js";
 import { findOrder, syncOrder } from "./orders.js";
 import { mandateCommandAnswer, mandateObject, notificationObject } from "../render/mandate.js";
 import { parseAmount } from "../render/money.js";
@@ -139,8 +139,8 @@ function resume(ctx: SimContext, mandate: Mandate, fields: Fields): Record<strin
 function preDebitNotify(ctx: SimContext, mandate: Mandate, fields: Fields): Notification {
   const reference = fields.object_reference_id;
   if (!reference) throw missingParameter("object_reference_id");
-  if (!NOTIFICATION_REFERENCE.test(reference)) throw invalidRequest("INVALID_INPUT", "object_reference_id must be alphanumeric and of length upto 25");
-  if ((fields.description ?? "").length > DESCRIPTION_MAX) throw invalidRequest("INVALID_INPUT", `description must be at most ${DESCRIPTION_MAX} characters`);
+  if (!NOTIFICATION_REFERENCE.test(reference)) throw invalidField("object_reference_id");
+  if ((fields.description ?? "").length > DESCRIPTION_MAX) throw invalidField("description");
   if (Object.values(ctx.state.notifications).some((n) => n.objectReferenceId === reference)) {
     throw invalidRequest("ALREADY_EXISTS", "Notification already exists with the given object_reference_id");
   }
@@ -152,7 +152,7 @@ function preDebitNotify(ctx: SimContext, mandate: Mandate, fields: Fields): Noti
   }
   const invoice = sourceInfo["mandate.display_invoice_number"];
   if (invoice !== undefined && (typeof invoice !== "string" || !INVOICE_NUMBER.test(invoice))) {
-    throw invalidRequest("INVALID_INPUT", "mandate.display_invoice_number must be alphanumeric and of length upto 25");
+    throw invalidField("mandate.display_invoice_number");
   }
   const amountMinor = parseAmount(String(sourceInfo.amount ?? ""), mandate.currency);
   if (amountMinor === undefined || amountMinor <= 0) throw invalidRequest("INVALID_INPUT", "Invalid source_info.amount");

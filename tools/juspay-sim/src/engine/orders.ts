@@ -1,7 +1,7 @@
 import type { SimContext } from "../context.js";
 import { isoTime, newId } from "../context.js";
 import type { Fields } from "../http/body.js";
-import { JuspayError, invalidRequest, missingParameter, orderNotFound } from "../http/errors.js";
+import { JuspayError, invalidField, invalidRequest, missingParameter, orderNotFound } from "../http/errors.js";
 import { DEFAULT_CURRENCY, decimalsOf } from "../render/currencies.js";
 import { parseAmount } from "../render/money.js";
 import { currentTxn, emitOrderEvent, emitTxnEvent } from "../render/order.js";
@@ -79,7 +79,7 @@ function readUdfs(fields: Fields, into: string[] = []): string[] {
     const value = fields[`udf${i}`];
     if (value === undefined) continue;
     if (value.length > UDF_MAX) throw invalidRequest("INVALID_INPUT", `udf${i} must be at most ${UDF_MAX} characters`);
-    if (i <= 5 && !PLAIN_UDF.test(value)) throw invalidRequest("INVALID_INPUT", `udf${i} must not contain special characters; use udf6 to udf10`);
+    if (i <= 5 && !PLAIN_UDF.test(value)) throw invalidField(`udf${i}`);
     into[i - 1] = value;
   }
   return Array.from({ length: 10 }, (_, i) => into[i] ?? "");

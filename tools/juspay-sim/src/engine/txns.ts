@@ -1,6 +1,6 @@
 import type { SimContext } from "../context.js";
 import type { Fields } from "../http/body.js";
-import { invalidRequest, missingParameter } from "../http/errors.js";
+import { invalidField, invalidRequest, missingParameter } from "../http/errors.js";
 import { DEFAULT_CURRENCY } from "../render/currencies.js";
 import { parseAmount, toDecimalString } from "../render/money.js";
 import type { Order, Outcome, PaymentMethodType, Txn } from "../state/model.js";
@@ -67,7 +67,7 @@ function executeMandate(ctx: SimContext, fields: Fields): { order: Order; txn: T
   }
   if (amountMinor > mandate.maxAmountMinor) throw invalidRequest("Invalid", "Order amount greater than mandate max amount");
   const invoice = fields["mandate.display_invoice_number"];
-  if (invoice !== undefined && !INVOICE_NUMBER.test(invoice)) throw invalidRequest("INVALID_INPUT", "mandate.display_invoice_number must be alphanumeric and of length upto 25");
+  if (invoice !== undefined && !INVOICE_NUMBER.test(invoice)) throw invalidField("mandate.display_invoice_number");
   const notificationId = fields["mandate.notification_id"];
   const notification = notificationId === undefined ? undefined : Object.values(ctx.state.notifications).find((n) => n.id === notificationId || n.objectReferenceId === notificationId);
   if (notificationId !== undefined && notification?.mandateId !== mandate.mandateId) {

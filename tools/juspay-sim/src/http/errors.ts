@@ -89,6 +89,17 @@ export function customerAlreadyExists(): JuspayError {
 
 /** Create Customer with an empty required field, as Juspay's Create Customer page publishes it (HTTP 400, INVALID_INPUT naming the field). */
 export function customerFieldInvalid(field: "object_reference_id" | "mobile_number"): JuspayError {
+  return invalidField(field);
+}
+
+/**
+ * A request field with a value Juspay does not accept, in the one
+ * invalid-params body Juspay publishes (Create Customer's "Wrong value in
+ * mobile_number": HTTP 400, error_info.code INVALID_INPUT, the field named in
+ * error_info.fields). Used for every documented field limit (README
+ * "Fidelity (issue 17)").
+ */
+export function invalidField(field: string): JuspayError {
   return new JuspayError(400, {
     error_message: `Wrong value in ${field}`,
     status: "Invalid Request",
