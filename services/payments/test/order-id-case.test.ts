@@ -4,6 +4,7 @@ import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import { ProcessPayloadFlavour } from "@payments/proto/payments/v1/payload_service_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type Stack } from "./helpers/stack.js";
+import { callFailure } from "./helpers/call-failure.js";
 
 // Issue 17, point 2: Juspay does not tell order ids apart by letter case, so
 // an order id differing from a stored one only in case is refused as a taken
@@ -24,15 +25,6 @@ const request = (orderId: string, key: string, customerId = "cust_case", flavour
   flavour,
 });
 
-async function refused(call: Promise<unknown>): Promise<ConnectError> {
-  const err = await call.then(
-    () => undefined,
-    (e: unknown) => ConnectError.from(e),
-  );
-  if (err === undefined) throw new Error("the call should have been refused");
-  return err;
-}
-
 const rows = (orderId: string) =>
   stack.database.database.db.selectFrom("orders").select("order_id").where((eb) => eb.fn("lower", ["order_id"]), "=", orderId.toLowerCase()).execute();
 
@@ -46,7 +38,7 @@ describe("CreateProcessPayload with an order id differing from an existing one o
     await stack.payloads.createProcessPayload(request(id, `key-${id}-first`));
     const sessions = stack.sim.counters.requestsTo("session");
     for (const variant of [id.toLowerCase(), id.toUpperCase()]) {
-      const err = await refused(stack.payloads.createProcessPayload(request(variant, `key-${variant}-x${flavour}`, customerId, flavour)));
+      const err = await callFailure(stack.payloads.createProcessPayload(request(variant, `key-${variant}-x${flavour}`, customerId, flavour)));
       expect(err.code).toBe(Code.AlreadyExists);
       const detail = errorDetail(err);
       expect(detail?.reason).toBe(ErrorReason.ID_ALREADY_USED);
@@ -76,7 +68,7 @@ describe("CreateProcessPayload with an order id differing from an existing one o
   it("GetOrderStatus keeps the caller's spelling: another case of an order id is NOT_FOUND", async () => {
     await stack.payloads.createProcessPayload(request("CaseRead1", "key-CaseRead1-a"));
     expect((await stack.orders.getOrderStatus({ orderId: "CaseRead1" })).order?.orderId).toBe("CaseRead1");
-    const err = await refused(stack.orders.getOrderStatus({ orderId: "caseread1" }));
+    const err = await callFailure(stack.orders.getOrderStatus({ orderId: "caseread1" }));
     expect(err.code).toBe(Code.NotFound);
   });
 });

@@ -1,4 +1,4 @@
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { errorDetail } from "@payments/client";
 import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import { ProcessPayloadFlavour, type CreateProcessPayloadResponse } from "@payments/proto/payments/v1/payload_service_pb";
@@ -6,6 +6,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sdkProcess } from "./helpers/sdk.js";
 import { startStack, type Stack } from "./helpers/stack.js";
+import { callFailure } from "./helpers/call-failure.js";
 
 // Issue 17, point 8: a second SESSION-flavour call for an order. Juspay issues
 // one sdk_payload per order (a second /session is DUPLICATE_ORDER_ID): the
@@ -25,15 +26,6 @@ const request = (orderId: string, key: string) => ({
 const sessionCalls = (stack: Stack) => stack.sim.counters.requestsTo("session");
 const tokenOf = (res: CreateProcessPayloadResponse) => (JSON.parse(res.payloadJson) as { payload: { clientAuthToken: string } }).payload.clientAuthToken;
 const kept = (stack: Stack, orderId: string) => stack.database.database.db.selectFrom("session_payloads").selectAll().where("order_id", "=", orderId).executeTakeFirst();
-
-async function refused(call: Promise<unknown>): Promise<ConnectError> {
-  const err = await call.then(
-    () => undefined,
-    (e: unknown) => ConnectError.from(e),
-  );
-  if (err === undefined) throw new Error("the call should have been refused");
-  return err;
-}
 
 describe("default: reuse while valid, then a signed payload", () => {
   let stack: Stack;
@@ -81,7 +73,7 @@ describe("default: reuse while valid, then a signed payload", () => {
 
   it("Juspay's answer to /session was lost: the retry meets DUPLICATE_ORDER_ID and gets a signed payload for the order Juspay holds", async () => {
     stack.sim.faults.add({ route: "session", fault: { kind: "hang", afterHandler: true } });
-    await refused(stack.payloads.createProcessPayload(request("srLost1", "key-srLost1-a"), { timeoutMs: 1_500 }));
+    await callFailure(stack.payloads.createProcessPayload(request("srLost1", "key-srLost1-a"), { timeoutMs: 1_500 }));
     expect(stack.sim.order("srLost1")).toBeDefined();
     expect(await kept(stack, "srLost1")).toBeUndefined();
     const calls = sessionCalls(stack);
@@ -102,7 +94,7 @@ describe("PAYLOAD_SESSION_REUSE=off, PAYLOAD_SESSION_FALLBACK=refuse", () => {
   it("keeps nothing, and a second SESSION call for the order is ALREADY_EXISTS ID_ALREADY_USED on order_id", async () => {
     await stack.payloads.createProcessPayload(request("srOff1", "key-srOff1-a"));
     expect(await kept(stack, "srOff1")).toBeUndefined();
-    const err = await refused(stack.payloads.createProcessPayload(request("srOff1", "key-srOff1-b")));
+    const err = await callFailure(stack.payloads.createProcessPayload(request("srOff1", "key-srOff1-b")));
     expect(err.code).toBe(Code.AlreadyExists);
     expect(errorDetail(err)?.reason).toBe(ErrorReason.ID_ALREADY_USED);
     expect(errorDetail(err)?.fieldViolations.map((v) => v.field)).toEqual(["order_id"]);

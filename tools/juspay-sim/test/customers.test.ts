@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApi, type Api } from "./helpers/api.js";
 import { fixture, shapeProblems } from "./helpers/shape.js";
+import { invalidParamsBody } from "./helpers/published-errors.js";
 
 let api: Api;
 beforeAll(async () => {
@@ -46,18 +47,7 @@ describe("POST /customers", () => {
     const res = await create(fields);
     expect(res.status).toBe(400);
     // https://juspay.io/sea/docs/express-checkout-sdk-global/android/integration-guide/2--create-customer-api
-    expect(res.body).toEqual({
-      error_message: `Wrong value in ${field}`,
-      status: "Invalid Request",
-      error_code: "Invalid Request",
-      error_info: {
-        user_message: "Invalid request params. Please verify your input.",
-        fields: [{ field_name: field, reason: "Invalid value." }],
-        developer_message: "Invalid request params",
-        code: "INVALID_INPUT",
-        category: "USER_ERROR",
-      },
-    });
+    expect(res.body).toEqual(invalidParamsBody(field));
   });
 
   it("rejects a second customer with the same object_reference_id with Juspay's published answer", async () => {

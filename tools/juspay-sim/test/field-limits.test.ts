@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orderRecord } from "../src/state/order-key.js";
 import { newOrder, orderId, pay, startApi, type Api } from "./helpers/api.js";
+import { invalidParamsBody as invalid } from "./helpers/published-errors.js";
 
 // Issue 17, points 1 and 5, over real HTTP: the simulator refuses what
 // Juspay documents it refuses, with the invalid-params body Juspay publishes
@@ -24,19 +25,6 @@ async function activeMandateId(): Promise<string> {
   return (await api.get(`/orders/${id}`)).body.mandate.mandate_id as string;
 }
 
-/** Juspay's published invalid-params body, naming `field`. */
-const invalid = (field: string) => ({
-  error_message: `Wrong value in ${field}`,
-  status: "Invalid Request",
-  error_code: "Invalid Request",
-  error_info: {
-    user_message: "Invalid request params. Please verify your input.",
-    fields: [{ field_name: field, reason: "Invalid value." }],
-    developer_message: "Invalid request params",
-    code: "INVALID_INPUT",
-    category: "USER_ERROR",
-  },
-});
 
 describe("pre_debit_notify", () => {
   let mandateId: string;
