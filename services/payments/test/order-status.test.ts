@@ -3,6 +3,8 @@ import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import { StaleReason } from "@payments/proto/payments/v1/order_pb";
 import { OrderStatus } from "@payments/proto/payments/v1/statuses_pb";
 import { errorReason } from "@payments/client";
+import { sql } from "kysely";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSimOrder, insertOrderRow, paySimOrder, seedPaidOrder } from "./helpers/orders.js";
 import { startStack, type Stack } from "./helpers/stack.js";
@@ -16,6 +18,15 @@ beforeAll(async () => {
   stack = await startStack({ jobs: false });
 });
 afterAll(async () => stack?.stop());
+
+/** Holds an exclusive lock on the refunds table (reads wait) from `fromMs` to `untilMs` after now. */
+async function lockRefundsBetween(fromMs: number, untilMs: number): Promise<void> {
+  await sleep(fromMs);
+  await stack.database.database.db.transaction().execute(async (trx) => {
+    await sql`lock table refunds in access exclusive mode`.execute(trx);
+    await sleep(untilMs - fromMs);
+  });
+}
 
 describe("GetOrderStatus", () => {
   it("refreshes a paid order from Juspay, then serves it from Postgres without calling Juspay", async () => {
@@ -75,10 +86,13 @@ describe("GetOrderStatus", () => {
 
     stack.sim.faults.add({ route: "order_status", fault: { kind: "latency", ms: 8_000 }, times: 1, pathIncludes: "gos5" });
     const calls = stack.sim.counters.snapshot().requests["order_status"] ?? 0;
-    // The Juspay call gets the deadline less a margin to answer in (1 s here): the caller gets our row, marked
-    // stale, in time. (An answer after the deadline would not arrive: the client ends the call with
-    // DEADLINE_EXCEEDED at 5 s.) A shorter deadline leaves a margin that a busy test machine can use up.
+    // The Juspay call, and the wait for it, get the deadline less a margin to answer in (1 s here): the caller
+    // gets our row, marked stale, in time. (An answer after the deadline would not arrive: the client ends the
+    // call with DEADLINE_EXCEEDED at 5 s.) The refunds table is locked from 300 ms before the deadline to 100 ms
+    // after it, so the stale answer arrives only if it was read with the margin ahead, not at the last moment.
+    const lockedNearTheDeadline = lockRefundsBetween(4_700, 5_100);
     const slow = await stack.orders.getOrderStatus({ orderId: "gos5" }, { timeoutMs: 5_000 });
+    await lockedNearTheDeadline;
     expect(slow.stale).toBe(true);
     expect(slow.staleReason).toBe(StaleReason.JUSPAY_TIMEOUT);
     expect(slow.order?.status).toBe(OrderStatus.NEW);

@@ -2,6 +2,7 @@ import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import { findOrder, refundsOfOrder, type OrderRow } from "../../db/orders-repository.js";
 import { isTerminalOrder } from "../../domain/order-status.js";
 import type { AppContext } from "../context.js";
+import { juspayCallBudget } from "../call-budget.js";
 import { AppError } from "../errors.js";
 import type { CallBudget } from "../ports.js";
 import { refreshOrder, type RefreshedOrder } from "./refresh-order.js";
@@ -16,8 +17,10 @@ import { refreshOrder, type RefreshedOrder } from "./refresh-order.js";
 export async function getOrderStatus(ctx: AppContext, orderId: string, budget: CallBudget): Promise<RefreshedOrder> {
   const row = await openOrder(ctx, orderId);
   if (isTerminalOrder(row)) return { order: row, refunds: await refundsOfOrder(ctx.db, orderId), stale: null };
-  const shared = await ctx.orderRefreshes.join(orderId, budget, (own) => refreshOrder(ctx, orderId, own, row));
-  // Our deadline passed (or the caller left) before the shared read answered: what we have, marked stale.
+  // The wait ends with the write-back margin still ahead, as a read of our own would: time to read the
+  // refunds and answer stale before the caller's deadline.
+  const shared = await ctx.orderRefreshes.join(orderId, juspayCallBudget(budget), (own) => refreshOrder(ctx, orderId, own, row));
+  // The wait ran out (or the caller left) before the shared read answered: what we have, marked stale.
   return shared ?? { order: row, refunds: await refundsOfOrder(ctx.db, orderId), stale: "juspay_timeout" };
 }
 
