@@ -3,7 +3,7 @@ import { JOB_KINDS } from "../jobs/kinds.js";
 import { JobSnooze, type JobHandler } from "../jobs/worker.js";
 import type { AppContext } from "./context.js";
 import { pruneKeys } from "./idempotency.js";
-import { pruneExpiredSessionPayloads } from "./payloads/session-payload-store.js";
+import { pruneExpiredSessionPayloads } from "../db/session-payloads-repository.js";
 
 // Idempotency keys are kept IDEMPOTENCY_RETENTION_MS, then deleted in
 // batches: completed ones after their creation, abandoned in-flight ones

@@ -10,7 +10,8 @@ import { buildSessionPayload } from "./build-session-payload.js";
 import { buildSignedPayload } from "./build-signed-payload.js";
 import { extendSignedPayloadExpiry } from "./claim-order.js";
 import type { ProcessPayloadResult } from "./process-payload-result.js";
-import { findSessionPayload, keepSessionPayload, keptSessionResult } from "./session-payload-store.js";
+import { findSessionPayload } from "../../db/session-payloads-repository.js";
+import { keepSessionPayload, keptSessionResult } from "./session-payload-store.js";
 import { signedPayloadExpiry } from "./signing.js";
 
 // SESSION flavour for an order (issue 17, point 8). Juspay's Session API
