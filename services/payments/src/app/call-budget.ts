@@ -21,3 +21,19 @@ export function juspayCallBudget(budget: CallBudget, now = Date.now()): CallBudg
   if (budget.deadline === undefined) return budget;
   return { ...budget, deadline: budget.deadline - writeBackMs(budget.deadline - now) };
 }
+
+/** Settles with undefined when the budget's deadline passes or its signal aborts. */
+export function budgetOver(budget: CallBudget): { promise: Promise<undefined>; cancel(): void } {
+  let cancel = () => {};
+  const promise = new Promise<undefined>((resolve) => {
+    const done = () => resolve(undefined);
+    if (budget.signal?.aborted) return done();
+    const timer = budget.deadline === undefined ? undefined : setTimeout(done, Math.max(0, budget.deadline - Date.now()));
+    budget.signal?.addEventListener("abort", done, { once: true });
+    cancel = () => {
+      clearTimeout(timer);
+      budget.signal?.removeEventListener("abort", done);
+    };
+  });
+  return { promise, cancel };
+}

@@ -1,6 +1,7 @@
 import { JuspayDuplicateError } from "@payments/juspay";
 import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
 import { findJuspayCustomer, recordJuspayCustomer } from "../../db/juspay-customers-repository.js";
+import { budgetOver } from "../call-budget.js";
 import type { AppContext } from "../context.js";
 import { AppError, fieldError } from "../errors.js";
 import type { CallBudget } from "../ports.js";
@@ -61,20 +62,11 @@ async function createAtJuspay(ctx: AppContext, customer: MandateCustomer & { pho
 
 /** The registration's outcome, or DEADLINE_EXCEEDED when the caller's budget ends first (the registration goes on). */
 async function withinBudget(registration: Promise<void>, budget: CallBudget): Promise<void> {
-  let cancel = () => {};
-  const over = new Promise<never>((_, reject) => {
-    const fail = () => reject(new AppError("deadline_exceeded", ErrorReason.JUSPAY_TIMEOUT, "the customer is still being created at Juspay: retry", { retryable: true }));
-    if (budget.signal?.aborted) return fail();
-    const timer = budget.deadline === undefined ? undefined : setTimeout(fail, Math.max(0, budget.deadline - Date.now()));
-    budget.signal?.addEventListener("abort", fail, { once: true });
-    cancel = () => {
-      clearTimeout(timer);
-      budget.signal?.removeEventListener("abort", fail);
-    };
-  });
+  const over = budgetOver(budget);
   try {
-    await Promise.race([registration, over]);
+    const finished = await Promise.race([registration.then(() => true), over.promise]);
+    if (finished === undefined) throw new AppError("deadline_exceeded", ErrorReason.JUSPAY_TIMEOUT, "the customer is still being created at Juspay: retry", { retryable: true });
   } finally {
-    cancel();
+    over.cancel();
   }
 }

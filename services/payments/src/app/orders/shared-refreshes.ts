@@ -1,3 +1,4 @@
+import { budgetOver } from "../call-budget.js";
 import type { CallBudget } from "../ports.js";
 import type { RefreshedOrder } from "./refresh-order.js";
 
@@ -48,20 +49,4 @@ export class SharedOrderRefreshes {
   private forget(orderId: string, flight: Flight): void {
     if (this.flights.get(orderId) === flight) this.flights.delete(orderId);
   }
-}
-
-/** Settles with undefined when the budget's deadline passes or its signal aborts. */
-function budgetOver(budget: CallBudget): { promise: Promise<undefined>; cancel(): void } {
-  let cancel = () => {};
-  const promise = new Promise<undefined>((resolve) => {
-    const done = () => resolve(undefined);
-    if (budget.signal?.aborted) return done();
-    const timer = budget.deadline === undefined ? undefined : setTimeout(done, Math.max(0, budget.deadline - Date.now()));
-    budget.signal?.addEventListener("abort", done, { once: true });
-    cancel = () => {
-      clearTimeout(timer);
-      budget.signal?.removeEventListener("abort", done);
-    };
-  });
-  return { promise, cancel };
 }
