@@ -1,15 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
-import { configProblems } from "./helpers/config-problems.js";
-import { testCallersEnv } from "./helpers/test-callers.js";
+import { configProblems, validConfigEnv } from "./helpers/config-problems.js";
 
-const valid = {
-  JUSPAY_BASE_URL: "http://127.0.0.1:8090/",
-  JUSPAY_API_KEY: "sk_test_secret_value",
-  JUSPAY_MERCHANT_ID: "acme",
-  JUSPAY_CLIENT_ID: "acme_android",
-  CALLERS: testCallersEnv(),
-};
+const valid = validConfigEnv();
 
 const problemsOf = configProblems;
 

@@ -4,18 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
-import { configProblems } from "./helpers/config-problems.js";
-import { testCallersEnv } from "./helpers/test-callers.js";
+import { configProblems, validConfigEnv } from "./helpers/config-problems.js";
 
 // JUSPAY_AUTH and the JWE key variables, as loadConfig reads them.
 
-const valid = {
-  JUSPAY_BASE_URL: "http://127.0.0.1:8090/",
-  JUSPAY_API_KEY: "sk_test_secret_value",
-  JUSPAY_MERCHANT_ID: "acme",
-  JUSPAY_CLIENT_ID: "acme_android",
-  CALLERS: testCallersEnv(),
-};
+const valid = validConfigEnv();
 
 const pem = (key: { export(o: { type: "pkcs8" | "spki"; format: "pem" }): string | Buffer }, type: "pkcs8" | "spki") => key.export({ type, format: "pem" }).toString();
 const merchant = generateKeyPairSync("rsa", { modulusLength: 2048 });
