@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { ConfigError, EnvReader, type Env } from "@payments/env-config";
 import { DEFAULT_EXECUTION_STATUS_PATH, DEFAULT_SDK_LANGUAGE, currencyDecimals } from "@payments/juspay";
 import { readJuspayAuth, type JuspayAuth } from "./juspay-auth-config.js";
+import { readSessionReuse, type SessionReuseSettings } from "./session-reuse-config.js";
 import { readAccess, type AccessConfig } from "./auth/access-config.js";
 
 // Service configuration, read once from the environment at start and validated
@@ -45,20 +46,6 @@ export interface JuspayConfig {
 
 export type PayloadFlavour = "signature" | "session";
 
-/** What a SESSION-flavour call gets when Juspay already holds the order's session and its payload cannot be reused (issue 17, point 8). */
-export type SessionFallback = "signature" | "refuse";
-
-/** How Session API payloads are kept for a second call for the same order (optional in configs built in code). */
-export interface SessionReuseSettings {
-  /** Keep the payload until it expires and answer it again (PAYLOAD_SESSION_REUSE). */
-  reuse: boolean;
-  /** A kept payload is answered only while at least this much of it is left (PAYLOAD_SESSION_REUSE_MIN_VALIDITY_MS). */
-  minValidityMs: number;
-  /** Otherwise (PAYLOAD_SESSION_FALLBACK): a signed payload for the order, or ALREADY_EXISTS as Juspay's duplicate. */
-  fallback: SessionFallback;
-}
-
-export const SESSION_REUSE_DEFAULTS: SessionReuseSettings = { reuse: true, minValidityMs: 5 * 60_000, fallback: "signature" };
 
 /** Settings of the payments use cases (orders, refunds, payloads, background sync). */
 export interface PaymentsSettings {
@@ -305,11 +292,7 @@ function readPayments(read: EnvReader, mode: Config["mode"]): PaymentsSettings {
     idempotencyRetentionMs: read.integer("IDEMPOTENCY_RETENTION_MS", 24 * HOUR_MS, 60_000, 365 * 24 * HOUR_MS),
     idempotencyLockMs: read.integer("IDEMPOTENCY_LOCK_MS", 60_000, 1_000, HOUR_MS),
     signedPayloadWindowMs: read.integer("JUSPAY_SIGNED_PAYLOAD_WINDOW_MS", SIGNED_PAYLOAD_WINDOW_MS, MIN_SIGNED_PAYLOAD_WINDOW_MS, 24 * HOUR_MS),
-    sessionReuse: {
-      reuse: read.oneOf("PAYLOAD_SESSION_REUSE", ["on", "off"] as const, SESSION_REUSE_DEFAULTS.reuse ? "on" : "off") === "on",
-      minValidityMs: read.integer("PAYLOAD_SESSION_REUSE_MIN_VALIDITY_MS", SESSION_REUSE_DEFAULTS.minValidityMs, 0, HOUR_MS),
-      fallback: read.oneOf("PAYLOAD_SESSION_FALLBACK", ["signature", "refuse"] as const, SESSION_REUSE_DEFAULTS.fallback),
-    },
+    sessionReuse: readSessionReuse(read),
     implicitCustomers: read.oneOf("JUSPAY_IMPLICIT_CUSTOMERS", ["true", "false"] as const, "false") === "true",
   };
 }

@@ -1,6 +1,6 @@
 import { JuspayDuplicateError } from "@payments/juspay";
 import { ErrorReason } from "@payments/proto/payments/v1/errors_pb";
-import { SESSION_REUSE_DEFAULTS, type SessionReuseSettings } from "../../config.js";
+import { SESSION_REUSE_DEFAULTS, type SessionReuseSettings } from "../../session-reuse-config.js";
 import { lockOrder, type OrderRow } from "../../db/orders-repository.js";
 import { isTerminalOrderStatus } from "../../domain/order-status.js";
 import type { AppContext } from "../context.js";
